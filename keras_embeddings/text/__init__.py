@@ -1,0 +1,21 @@
+"""The lecture's text pipeline on Keras 3.
+
+Clean and tokenize (`tokenize`), index words (`Tokenizer`), build the
+lecture's n-gram prefixes (`ngram_sequences`), pad them (`pad_sequences`),
+slide CBOW windows (`context_windows`) and stream corpora (`read_corpus`).
+Taught in `tutorials/01_text_pipeline.py`.
+"""
+
+from keras.utils import pad_sequences
+
+from keras_embeddings.text.cleaning import tokenize
+from keras_embeddings.text.corpus import read_corpus
+from keras_embeddings.text.sequences import context_windows, ngram_sequences
+
+__all__ = [
+    "context_windows",
+    "ngram_sequences",
+    "pad_sequences",
+    "read_corpus",
+    "tokenize",
+]
