@@ -1,0 +1,400 @@
+"""Export trained embeddings: word -> vector dicts, word2vec files, gensim, .npz.
+
+Every model in the package has `get_embeddings()`, a matrix of shape
+`(vocabulary_size, embedding_dim)` whose row `i` is the vector of word id `i`
+and whose row 0 belongs to the padding id. `to_word_vectors` pairs those rows
+with their words; the other functions move that dict to and from the formats
+other tools read:
+
+- the word2vec text and binary formats of Mikolov et al. (2013), byte for
+  byte as gensim's `KeyedVectors.save_word2vec_format` writes them, so
+  `gensim`, the TensorBoard projector's converters and most NLP libraries
+  load them;
+- a gensim `KeyedVectors`, for gensim's query and evaluation tools;
+- a NumPy `.npz` archive (`words` and `vectors` arrays, no pickles).
+
+Vectors are stored as float32, the precision of the word2vec formats.
+
+Example:
+
+```python
+import numpy as np
+from keras_embeddings import export
+
+matrix = np.arange(12, dtype="float32").reshape(4, 3)
+word_vectors = export.to_word_vectors(matrix, ["", "king", "queen", "man"])
+export.save_word2vec("vectors.txt", word_vectors)
+assert list(export.load_word2vec("vectors.txt")) == ["king", "queen", "man"]
+```
+"""
+
+import os
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+
+from keras_embeddings.errors import InvalidInputError, MissingInputError
+from keras_embeddings.io_utils import atomic_open
+
+
+def to_word_vectors(model_or_matrix, vocabulary):
+    """Pair each row of an embedding matrix with its word.
+
+    This is the lecture's `word_embeddings` dict
+    (`word_embeddings[word] = weights[i]` for every `word, i` in
+    `tokenizer.word_index.items()`), built from any model of the package.
+
+    Args:
+        model_or_matrix: a model with a `get_embeddings()` method, or an array
+            of shape `(vocabulary_size, embedding_dim)` whose row 0 is the
+            padding id.
+        vocabulary: either a list where `vocabulary[i]` is the word of id `i`
+            (index 0 is the padding entry, e.g. `""` or `"<pad>"`, and is
+            skipped), or a Tokenizer `word_index` dict word -> id (ids from
+            1; ids beyond the matrix, left by a tokenizer with `num_words`,
+            are skipped). An `index_word` dict id -> word works too.
+
+    Returns:
+        A dict word -> 1-D NumPy vector of length `embedding_dim`, in id
+        order, without the padding id.
+    """
+    if hasattr(model_or_matrix, "get_embeddings"):
+        matrix = model_or_matrix.get_embeddings()
+    else:
+        matrix = model_or_matrix
+    matrix = np.array(matrix, copy=True)
+    if matrix.ndim != 2:
+        raise InvalidInputError(
+            "`model_or_matrix` must be a model with `get_embeddings()` or a 2-D "
+            "array of shape (vocabulary_size, embedding_dim). "
+            f"Received: an array of shape {matrix.shape}"
+        )
+    rows = matrix.shape[0]
+
+    if isinstance(vocabulary, Mapping):
+        pairs = _pairs_from_mapping(vocabulary, rows)
+    elif isinstance(vocabulary, str) or not hasattr(vocabulary, "__len__"):
+        raise InvalidInputError(
+            "`vocabulary` must be a list of words (index 0 = padding) or a "
+            f"`word_index` dict. Received: vocabulary={vocabulary!r:.80}"
+        )
+    else:
+        vocabulary = list(vocabulary)
+        if len(vocabulary) != rows:
+            hint = ""
+            if len(vocabulary) == rows - 1:
+                hint = (
+                    " If your list has no padding entry, prepend one: "
+                    "`[''] + vocabulary`."
+                )
+            raise InvalidInputError(
+                f"`vocabulary` has {len(vocabulary)} entries but the embedding "
+                f"matrix has {rows} rows; they must match (entry 0 is the "
+                f"padding id).{hint}"
+            )
+        pairs = [(word, i) for i, word in enumerate(vocabulary) if i > 0]
+
+    word_vectors = {}
+    for word, i in pairs:
+        if not isinstance(word, str):
+            raise InvalidInputError(
+                f"Every word in `vocabulary` must be a str. Received: {word!r} "
+                f"for id {i}"
+            )
+        if word in word_vectors:
+            raise InvalidInputError(
+                f"Word {word!r} appears twice in `vocabulary`; every word needs "
+                "exactly one id."
+            )
+        word_vectors[word] = matrix[i]
+    return word_vectors
+
+
+def _pairs_from_mapping(vocabulary, rows):
+    """`(word, id)` pairs from a `word_index` (or `index_word`) dict, by id."""
+    pairs = []
+    for key, value in vocabulary.items():
+        word, i = (value, key) if isinstance(key, (int, np.integer)) else (key, value)
+        if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+            raise InvalidInputError(
+                "`vocabulary` as a dict must map words to integer ids (a "
+                f"`word_index`). Received: {key!r}: {value!r}"
+            )
+        if i < 1:
+            raise InvalidInputError(
+                f"Word ids start at 1 (0 is the padding id). Received: {word!r}: {i}"
+            )
+        if i < rows:  # A tokenizer with `num_words` indexes more words.
+            pairs.append((word, int(i)))
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+def _words_and_matrix(word_vectors, argument="word_vectors"):
+    """`(list of words, float32 matrix)` from a dict or a gensim KeyedVectors."""
+    if hasattr(word_vectors, "index_to_key") and hasattr(word_vectors, "vectors"):
+        words = list(word_vectors.index_to_key)
+        matrix = np.asarray(word_vectors.vectors, dtype=np.float32)
+    elif isinstance(word_vectors, Mapping):
+        words = list(word_vectors.keys())
+        vectors = [np.asarray(v, dtype=np.float32) for v in word_vectors.values()]
+        if not vectors:
+            raise InvalidInputError(
+                f"`{argument}` is empty; it needs at least one word and its vector."
+            )
+        for word, vector in zip(words, vectors):
+            if vector.ndim != 1 or vector.shape != vectors[0].shape:
+                raise InvalidInputError(
+                    f"Every vector in `{argument}` must be 1-D with the same "
+                    f"length. Received: {word!r} has shape {vector.shape}, "
+                    f"{words[0]!r} has shape {vectors[0].shape}"
+                )
+        matrix = np.stack(vectors)
+    else:
+        raise InvalidInputError(
+            f"`{argument}` must be a dict word -> vector or a gensim "
+            f"KeyedVectors. Received: {type(word_vectors).__name__}"
+        )
+    if not words:
+        raise InvalidInputError(
+            f"`{argument}` is empty; it needs at least one word and its vector."
+        )
+    return words, matrix
+
+
+def save_word2vec(path, word_vectors, binary=False):
+    """Write word vectors in the word2vec text or binary format.
+
+    The file is what gensim's `KeyedVectors.save_word2vec_format(path,
+    binary=binary)` writes: a header line `"count dim"`, then one word per
+    row, either as `word v1 v2 ...` (text; each float32 written with 9
+    significant digits, enough to read back the exact value) or as
+    `word ` followed by `dim` little-endian float32 values (binary).
+
+    Args:
+        path: str or path-like, the file to write (written atomically).
+        word_vectors: dict word -> vector, or a gensim `KeyedVectors`.
+        binary: bool, write the binary format instead of text.
+
+    Returns:
+        The path written, as a str.
+    """
+    words, matrix = _words_and_matrix(word_vectors)
+    for word in words:
+        if not isinstance(word, str) or not word or len(word.split()) != 1:
+            raise InvalidInputError(
+                f"Word {word!r} cannot be stored in the word2vec format, whose "
+                "words are separated by spaces. Remove or replace whitespace "
+                "in it (e.g. with '_') before saving."
+            )
+    count, dim = matrix.shape
+    path = os.fspath(path)
+    with atomic_open(path, "wb") as f:
+        f.write(f"{count} {dim}\n".encode())
+        if binary:
+            rows = matrix.astype("<f4")
+            for word, row in zip(words, rows):
+                f.write(word.encode() + b" " + row.tobytes())
+        else:
+            line = " ".join(["%.9g"] * dim)  # 9 digits round-trip any float32.
+            for word, row in zip(words, matrix):
+                f.write(f"{word} {line % tuple(row.tolist())}\n".encode())
+    return path
+
+
+def load_word2vec(path, binary=None):
+    """Read a word2vec text or binary file into a dict word -> vector.
+
+    Reads the files gensim, the original C `word2vec` tool and
+    `save_word2vec` write. Like gensim, a word listed twice keeps its first
+    vector.
+
+    Args:
+        path: str or path-like, the file to read.
+        binary: bool or None. `None` detects the format from the first
+            vector; `True`/`False` insist on binary/text.
+
+    Returns:
+        A dict word -> float32 vector, in file order.
+    """
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise MissingInputError(
+            f"Word-vector file {path!r} does not exist. Check the path."
+        ) from None
+    except OSError as e:
+        raise InvalidInputError(
+            f"Cannot read word-vector file {path!r}: {e.strerror}."
+        ) from None
+
+    header_end = data.find(b"\n")
+    if header_end < 0:
+        header_end = len(data)
+    header = data[:header_end].split()
+    try:
+        count, dim = (int(x) for x in header)
+        if count < 0 or dim < 1:
+            raise ValueError
+    except ValueError:
+        raise InvalidInputError(
+            f"{path!r} is not a word2vec file: its first line should be "
+            f"'<word count> <dimension>', found {data[:header_end][:80]!r}."
+        ) from None
+    body = data[header_end + 1 :]
+
+    hint = "; pass `binary=None` to detect the format." if binary is not None else "."
+    if binary is None:
+        binary = count > 0 and not _looks_like_text(body, dim)
+    reader = _read_binary if binary else _read_text
+    try:
+        pairs = reader(body, count, dim)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise InvalidInputError(
+            f"{path!r} is not a valid word2vec {'binary' if binary else 'text'} "
+            f"file: {e}. The file is damaged or in another format{hint}"
+        ) from None
+
+    word_vectors = {}
+    for word, vector in pairs:
+        if word in word_vectors:
+            warnings.warn(
+                f"Word {word!r} appears more than once in {path!r}; keeping "
+                "its first vector.",
+                stacklevel=2,
+            )
+            continue
+        word_vectors[word] = vector
+    return word_vectors
+
+
+def _looks_like_text(body, dim):
+    """Whether the first record is a text line `word v1 ... v_dim`."""
+    line = body.split(b"\n", 1)[0]
+    parts = line.split()
+    if len(parts) != dim + 1:
+        return False
+    try:
+        [float(x) for x in parts[1:]]
+        parts[0].decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _read_text(body, count, dim):
+    lines = body.decode("utf-8").split("\n")
+    pairs = []
+    for line_no in range(count):
+        if line_no >= len(lines) or not lines[line_no].strip():
+            raise ValueError(
+                f"it ends after {line_no} of the {count} vectors its header announces"
+            )
+        parts = lines[line_no].split()
+        if len(parts) != dim + 1:
+            raise ValueError(
+                f"line {line_no + 2} has {len(parts) - 1} values instead of {dim}"
+            )
+        try:
+            vector = np.array([float(x) for x in parts[1:]], dtype=np.float32)
+        except ValueError:
+            raise ValueError(
+                f"line {line_no + 2} has a value that is not a number"
+            ) from None
+        pairs.append((parts[0], vector))
+    return pairs
+
+
+def _read_binary(body, count, dim):
+    record_bytes = 4 * dim
+    pairs = []
+    pos = 0
+    for i in range(count):
+        # The C tool writes a newline after each vector; gensim does not.
+        while body[pos : pos + 1] == b"\n":
+            pos += 1
+        space = body.find(b" ", pos)
+        if space < 0 or space + 1 + record_bytes > len(body):
+            raise ValueError(
+                f"it ends after {i} of the {count} vectors its header announces"
+            )
+        word = body[pos:space].decode("utf-8")
+        start = space + 1
+        vector = np.frombuffer(body, dtype="<f4", count=dim, offset=start)
+        pairs.append((word, vector.astype(np.float32)))
+        pos = start + record_bytes
+    return pairs
+
+
+def to_keyed_vectors(word_vectors):
+    """Build a gensim `KeyedVectors` from a dict word -> vector.
+
+    Use it for gensim's tools (`most_similar`, `doesnt_match`,
+    `evaluate_word_analogies`, `evaluate_word_pairs`, ...). The word order is
+    kept: `index_to_key` lists the words as the dict does.
+
+    Args:
+        word_vectors: dict word -> vector.
+
+    Returns:
+        A `gensim.models.KeyedVectors` with float32 vectors.
+    """
+    from gensim.models import KeyedVectors  # gensim is slow to import.
+
+    words, matrix = _words_and_matrix(word_vectors)
+    keyed_vectors = KeyedVectors(vector_size=matrix.shape[1], dtype=np.float32)
+    keyed_vectors.add_vectors(words, matrix)
+    return keyed_vectors
+
+
+def save_npz(path, word_vectors):
+    """Write word vectors to a NumPy `.npz` archive.
+
+    The archive holds two arrays: `words` (unicode strings) and `vectors`
+    (float32, one row per word), readable with
+    `np.load(path, allow_pickle=False)`.
+
+    Args:
+        path: str or path-like, the file to write (written atomically, under
+            exactly this name).
+        word_vectors: dict word -> vector, or a gensim `KeyedVectors`.
+
+    Returns:
+        The path written, as a str.
+    """
+    words, matrix = _words_and_matrix(word_vectors)
+    for word in words:
+        if not isinstance(word, str):
+            raise InvalidInputError(
+                f"Every word must be a str to be saved. Received: {word!r}"
+            )
+    path = os.fspath(path)
+    with atomic_open(path, "wb") as f:
+        np.savez(f, words=np.array(words, dtype=str), vectors=matrix)
+    return path
+
+
+def load_npz(path):
+    """Read word vectors written by `save_npz` into a dict word -> vector."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise MissingInputError(
+            f"Word-vector file {path!r} does not exist. Check the path."
+        )
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            words = archive["words"]
+            matrix = archive["vectors"]
+    except (KeyError, ValueError, OSError, EOFError) as e:
+        raise InvalidInputError(
+            f"{path!r} is not a word-vector archive written by `save_npz` "
+            f"(arrays `words` and `vectors`): {e}"
+        ) from None
+    if words.ndim != 1 or matrix.ndim != 2 or len(words) != len(matrix):
+        raise InvalidInputError(
+            f"{path!r} is damaged: `words` has shape {words.shape} and "
+            f"`vectors` has shape {matrix.shape}; expected (n,) and (n, dim)."
+        )
+    return {str(word): vector for word, vector in zip(words, matrix)}
