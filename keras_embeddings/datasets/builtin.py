@@ -1,0 +1,39 @@
+"""The built-in corpus: the Lee news corpus that ships inside gensim's wheel.
+
+300 Australian Broadcasting Corporation news articles from 2001 (Lee, Pincombe
+& Welsh, 2005), one article per line, 59,890 words. It is installed with
+gensim (`gensim/test/test_data/lee_background.cor`), so the main job and the
+tutorials work offline right after `pip install`.
+"""
+
+from keras_embeddings.errors import MissingInputError
+from keras_embeddings.text.corpus import read_corpus
+
+
+def builtin_corpus_path():
+    """The path of the built-in corpus file (one news article per line)."""
+    from gensim.test.utils import datapath
+
+    path = datapath("lee_background.cor")
+    import os
+
+    if not os.path.isfile(path):
+        raise MissingInputError(
+            f"The built-in corpus {path!r} is missing from the gensim install. "
+            "Reinstall gensim (`pip install --force-reinstall gensim`) or pass "
+            "--corpus."
+        )
+    return path
+
+
+def load_builtin_corpus():
+    """The built-in corpus as a list of str, one news article each.
+
+    Example:
+
+    ```python
+    docs = load_builtin_corpus()
+    len(docs)  # 300
+    ```
+    """
+    return list(read_corpus(builtin_corpus_path()))

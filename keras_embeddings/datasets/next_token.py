@@ -1,0 +1,186 @@
+"""Next-token training windows as a `tf.data` pipeline, with integer targets.
+
+Every position `t >= 1` of a document is one example: the target is the id at
+`t`, the context the (at most) `sequence_length` ids before it. Contexts never
+cross a document boundary. Shorter contexts, at the start of a document, are
+padded with 0 **on the right**: with `Embedding(mask_zero=True)` the LSTM then
+sees a right-padded mask, the only kind the cuDNN kernel accepts on a GPU, and
+returns the state after the last real token (masked steps carry the state
+through unchanged), so the result is the same as for the unpadded context.
+These windows are the lecture's n-gram prefixes (`ngram_sequences` +
+`pad_sequences`) capped at `sequence_length`, made on the fly per batch.
+
+Targets stay integer ids for sparse cross-entropy: one-hot targets
+(`to_categorical`) would need `examples * vocabulary_size` floats, 400 GB for
+2 million tokens and a 50,000-word vocabulary.
+
+Taught in `tutorials/04_next_token_lstm.py`.
+"""
+
+import numpy as np
+
+from keras_embeddings.errors import InvalidInputError
+
+
+def _flatten(sequences):
+    """Concatenate id sequences; return ids, each position's document start."""
+    sequences = [np.asarray(s, dtype=np.int64).reshape(-1) for s in sequences]
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    if len(sequences) == 0 or lengths.sum() == 0:
+        return np.zeros(0, np.int32), np.zeros(0, np.int64)
+    ids = np.concatenate(sequences)
+    if ids.min() < 0:
+        raise InvalidInputError(
+            f"`sequences` must hold non-negative ids. Received a sequence with id "
+            f"{ids.min()}."
+        )
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return ids.astype(np.int32), starts
+
+
+def _check(sequence_length, batch_size, validation_split):
+    if isinstance(sequence_length, bool) or not isinstance(
+        sequence_length, (int, np.integer)
+    ):
+        raise InvalidInputError(
+            "`sequence_length` must be a positive integer. "
+            f"Received: sequence_length={sequence_length!r}"
+        )
+    if sequence_length < 1:
+        raise InvalidInputError(
+            "`sequence_length` must be a positive integer. "
+            f"Received: sequence_length={sequence_length}"
+        )
+    if batch_size is not None and (
+        not isinstance(batch_size, (int, np.integer)) or batch_size < 1
+    ):
+        raise InvalidInputError(
+            f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
+        )
+    if not 0 <= validation_split < 1:
+        raise InvalidInputError(
+            "`validation_split` must be in [0, 1). "
+            f"Received: validation_split={validation_split!r}"
+        )
+
+
+def _targets(ids, starts):
+    positions = np.arange(len(ids), dtype=np.int64)
+    positions = positions[positions > starts]  # a target needs one context id
+    if len(positions) == 0:
+        raise InvalidInputError(
+            "`sequences` hold no document with at least two known tokens, so there "
+            "is nothing to predict. Use a larger corpus (or a larger `num_words`)."
+        )
+    return positions
+
+
+def _windows(ids, starts, positions, sequence_length):
+    """Right-padded contexts and targets of the target `positions` (TF ops)."""
+    import tensorflow as tf
+
+    n = tf.minimum(positions - tf.gather(starts, positions), sequence_length)
+    offsets = tf.range(sequence_length, dtype=positions.dtype)
+    index = positions[:, None] - n[:, None] + offsets[None, :]  # (batch, length)
+    valid = offsets[None, :] < n[:, None]
+    # Padding slots point at the target itself (a valid index), then become 0.
+    context = tf.where(valid, tf.gather(ids, tf.minimum(index, positions[:, None])), 0)
+    return context, tf.gather(ids, positions)
+
+
+def next_token_windows(sequences, sequence_length):
+    """All (context, next id) windows as NumPy arrays, for small corpora.
+
+    Args:
+        sequences: list of lists of int ids (0 is padding), one per document.
+        sequence_length: int, the longest context.
+
+    Returns:
+        `(x, y)`: int32 arrays of shape `(examples, sequence_length)` and
+        `(examples,)`.
+
+    Example:
+
+    ```python
+    >>> x, y = next_token_windows([[4, 2, 7, 1]], sequence_length=2)
+    >>> x.tolist(), y.tolist()
+    ([[4, 0], [4, 2], [2, 7]], [2, 7, 1])
+    ```
+    """
+    _check(sequence_length, None, 0)
+    ids, starts = _flatten(sequences)
+    positions = _targets(ids, starts)
+    x, y = _windows(ids, starts, positions, sequence_length)
+    return x.numpy(), y.numpy()
+
+
+def next_token_dataset(
+    sequences,
+    sequence_length,
+    batch_size=128,
+    validation_split=0.1,
+    shuffle=True,
+    seed=None,
+):
+    """Shuffled, batched, prefetched (context, next id) windows as `tf.data`.
+
+    Only the flat id array and one start offset per token are held in memory;
+    each batch's windows are gathered on the fly, so memory grows with the
+    corpus, not with `corpus * sequence_length` or `corpus * vocabulary`.
+    The last `validation_split` of the targets (in corpus order, i.e. held-out
+    text) form the validation set.
+
+    Args:
+        sequences: list of lists of int ids (0 is padding), one per document,
+            e.g. `Tokenizer.texts_to_sequences(texts)`.
+        sequence_length: int, the longest context (the model's input length).
+        batch_size: int.
+        validation_split: float in [0, 1): share of targets held out.
+        shuffle: bool, reshuffle the training windows every epoch.
+        seed: int or None, the shuffle seed.
+
+    Returns:
+        `(train, validation)`: `tf.data.Dataset`s of `(context, target)` with
+        int32 `context` of shape `(batch, sequence_length)` and int32
+        `target` of shape `(batch,)`; `validation` is None when
+        `validation_split == 0`.
+
+    Example:
+
+    ```python
+    train, val = next_token_dataset([[4, 2, 7, 1, 3]] * 10, 3, batch_size=4)
+    x, y = next(iter(train))  # x: (4, 3) int32, y: (4,) int32
+    ```
+    """
+    import tensorflow as tf
+
+    _check(sequence_length, batch_size, validation_split)
+    ids, starts = _flatten(sequences)
+    positions = _targets(ids, starts)
+    n_val = int(round(len(positions) * validation_split))
+    if validation_split > 0 and (n_val == 0 or n_val == len(positions)):
+        raise InvalidInputError(
+            f"`validation_split`={validation_split} leaves an empty training or "
+            f"validation set for {len(positions)} examples. Use a larger corpus "
+            "or validation_split=0."
+        )
+    ids_t = tf.constant(ids)
+    starts_t = tf.constant(starts)
+
+    def gather_windows(batch_positions):
+        return _windows(ids_t, starts_t, batch_positions, sequence_length)
+
+    def make(split_positions, training):
+        ds = tf.data.Dataset.from_tensor_slices(split_positions)
+        if training and shuffle:
+            ds = ds.shuffle(
+                len(split_positions), seed=seed, reshuffle_each_iteration=True
+            )
+        ds = ds.batch(batch_size)
+        ds = ds.map(gather_windows, num_parallel_calls=tf.data.AUTOTUNE)
+        return ds.prefetch(tf.data.AUTOTUNE)
+
+    split = len(positions) - n_val
+    train = make(positions[:split], training=True)
+    validation = make(positions[split:], training=False) if n_val else None
+    return train, validation
