@@ -105,7 +105,6 @@ def train(args):
         if getattr(args, name) < 1:
             raise InvalidInputError(f"--{name.replace('_', '-')} must be at least 1.")
     started = time.perf_counter()
-    out = ensure_writable_dir(args.out)
     if args.corpus is None:
         corpus_name = "the built-in Lee news corpus"
         texts = datasets.load_builtin_corpus()
@@ -120,6 +119,7 @@ def train(args):
             "Pass a corpus with text in it."
         )
     sequences = tokenizer.texts_to_sequences(texts)
+    out = ensure_writable_dir(args.out)  # after the corpus checks: no empty folder
     vocabulary_size = min(args.vocabulary_size, len(tokenizer.word_index) + 1)
     vocabulary = [""] + [tokenizer.index_word[i] for i in range(1, vocabulary_size)]
     keras.utils.set_random_seed(args.seed)

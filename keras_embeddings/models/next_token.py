@@ -187,6 +187,8 @@ class NextTokenModel(keras.Model):
             oov = index.get(self.oov_token)
             ids = [index.get(word, oov) for word in text_to_word_sequence(prompt)]
             ids = [i for i in ids if i is not None]
+            if all(i == oov for i in ids):
+                ids = []  # only unknown words: nothing to condition on
         else:
             ids = [int(i) for i in np.asarray(prompt).reshape(-1)]
             if any(i < 1 or i >= self.vocabulary_size for i in ids):

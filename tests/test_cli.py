@@ -1,0 +1,138 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from gensim.models import KeyedVectors
+
+from keras_embeddings import datasets
+from keras_embeddings.cli import main
+
+FAST = ["--epochs", "1", "--embedding-dim", "8", "--lstm-units", "8", "--verbose", "0"]
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    """One real (tiny) main job on 40 news articles."""
+    root = tmp_path_factory.mktemp("cli")
+    corpus = root / "news.txt"
+    corpus.write_text("\n".join(datasets.load_builtin_corpus()[:40]), encoding="utf-8")
+    out = root / "out"
+    code = main(["train", "--corpus", str(corpus), "--out", str(out), *FAST])
+    assert code == 0
+    return out
+
+
+@pytest.mark.slow
+def test_train_writes_the_design_outputs(trained_run, capsys):
+    out = trained_run
+    for name in [
+        "model.keras",
+        "vectors.txt",
+        "history.json",
+        "plots/history.png",
+        "plots/embedding_pca.png",
+        "tensorboard/projector_config.pbtxt",
+        "tensorboard/embedding/metadata.tsv",
+    ]:
+        assert (out / name).is_file(), name
+    history = json.loads((out / "history.json").read_text())
+    assert set(history) >= {"loss", "val_loss", "accuracy", "perplexity"}
+    vectors = KeyedVectors.load_word2vec_format(str(out / "vectors.txt"))
+    assert "government" in vectors.key_to_index and vectors.vector_size == 8
+    assert "<unk>" not in vectors.key_to_index
+    assert not [p for p in os.listdir(out) if ".tmp" in p]  # no leftovers
+
+
+@pytest.mark.slow
+def test_similar_and_generate_commands(trained_run, capsys):
+    code = main(
+        ["similar", "government", "--vectors", str(trained_run / "vectors.txt")]
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert code == 0 and len(lines) == 10
+    assert all(len(line.split("\t")) == 2 for line in lines)
+    assert "government" not in [line.split("\t")[0] for line in lines]
+    code = main(
+        ["generate", "the government", "--model", str(trained_run / "model.keras"),
+         "--num-words", "5", "--sampler", "greedy"]
+    )  # fmt: skip
+    printed = capsys.readouterr().out.split()
+    assert code == 0 and printed[:2] == ["the", "government"] and len(printed) == 7
+
+
+def _fails_cleanly(argv, capsys, message):
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_corpus_inputs(tmp_path, capsys):
+    out = tmp_path / "out"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n  \n", encoding="utf-8")
+    _fails_cleanly(["train", "--corpus", str(empty), "--out", str(out)], capsys,
+                   "has no words")  # fmt: skip
+    _fails_cleanly(
+        ["train", "--corpus", str(tmp_path / "*.nothing"), "--out", str(out)],
+        capsys,
+        "matches no files",
+    )
+    (tmp_path / "nodocs").mkdir()
+    _fails_cleanly(
+        ["train", "--corpus", str(tmp_path / "nodocs"), "--out", str(out)],
+        capsys,
+        "contains no text files",
+    )
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    _fails_cleanly(["train", "--corpus", str(binary), "--out", str(out)], capsys,
+                   "looks binary")  # fmt: skip
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("le café est très bon\n".encode("latin-1"))
+    _fails_cleanly(["train", "--corpus", str(latin), "--out", str(out)], capsys,
+                   "not valid utf-8")  # fmt: skip
+    assert not out.exists()  # nothing written for a bad corpus
+
+
+def test_unwritable_output_folder(tmp_path, capsys):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d e f\n" * 5, encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    _fails_cleanly(
+        ["train", "--corpus", str(corpus), "--out", str(blocker / "sub")],
+        capsys,
+        "Cannot create output folder",
+    )
+
+
+def test_bad_query_inputs(tmp_path, capsys):
+    vectors = tmp_path / "v.txt"
+    vectors.write_text("2 2\nking 1 0\nqueen 0.9 0.1\n", encoding="utf-8")
+    _fails_cleanly(["similar", "kin", "--vectors", str(vectors)], capsys,
+                   "Did you mean: king")  # fmt: skip
+    _fails_cleanly(["similar", "king", "--vectors", str(tmp_path / "no.txt")], capsys,
+                   "no.txt")  # fmt: skip
+    corrupt = tmp_path / "model.keras"
+    corrupt.write_bytes(b"not a zip")
+    _fails_cleanly(["generate", "hi", "--model", str(corrupt)], capsys, "corrupt")
+
+
+def test_unknown_model_name_and_help_via_subprocess():
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    bad = subprocess.run(
+        [sys.executable, "-m", "keras_embeddings", "train", "--model", "bert"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert bad.returncode == 2
+    assert "invalid choice: 'bert'" in bad.stderr and "Traceback" not in bad.stderr
+    for command in ["train", "similar", "generate"]:
+        ok = subprocess.run(
+            [sys.executable, "-m", "keras_embeddings", command, "--help"],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        assert ok.returncode == 0 and "usage: keras-embeddings" in ok.stdout
