@@ -25,7 +25,6 @@ server shows new vectors only after a restart.
 
 import os
 import re
-from collections.abc import Mapping
 
 import keras
 import numpy as np
@@ -33,6 +32,7 @@ from google.protobuf import text_format
 from tensorboard.plugins.projector import ProjectorConfig
 
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.export import id_word_pairs
 from keras_embeddings.io_utils import atomic_open, ensure_writable_dir
 
 PROJECTOR_CONFIG = "projector_config.pbtxt"
@@ -107,7 +107,12 @@ def write_projector(
             )
         name = f"{name}_step{int(step)}"
     matrix = _as_matrix(embeddings)
-    pairs = _id_word_pairs(vocabulary, matrix.shape[0])
+    pairs = id_word_pairs(vocabulary, matrix.shape[0])
+    if not pairs:
+        raise InvalidInputError(
+            f"`vocabulary` names no word for ids 1 to {matrix.shape[0] - 1} of the "
+            "embedding matrix, so there is nothing to show in the projector."
+        )
     ids = np.array([i for i, _ in pairs])
     vectors = matrix[ids]  # (words, embedding_dim)
     words = [_sanitize(word) for _, word in pairs]
@@ -205,7 +210,7 @@ class EmbeddingProjector(keras.callbacks.Callback):
                 f"Received: freq={freq!r}"
             )
         _check_tensor_name(tensor_name)
-        _id_word_pairs(vocabulary, rows=None)  # Fail before training, not after.
+        id_word_pairs(vocabulary)  # Fail before training, not after.
         self.log_dir = os.fspath(log_dir)
         self.vocabulary = vocabulary
         self.tensor_name = tensor_name
@@ -357,65 +362,6 @@ def _as_matrix(embeddings):
             "learning rate)."
         )
     return matrix
-
-
-def _id_word_pairs(vocabulary, rows):
-    """`(id, word)` pairs, by id, for the ids 1..rows-1 that have a word.
-
-    `rows=None` only checks the vocabulary's form.
-    """
-    if isinstance(vocabulary, Mapping):
-        by_id = {}
-        for key, value in vocabulary.items():
-            # `word_index` maps word -> id; `index_word` maps id -> word.
-            if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-                i, word = key, value
-            else:
-                word, i = key, value
-            if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
-                raise InvalidInputError(
-                    "`vocabulary` as a dict must map words to integer ids (a "
-                    f"`word_index`). Received: {key!r}: {value!r}"
-                )
-            if i < 1:
-                raise InvalidInputError(
-                    f"Word ids start at 1 (0 is the padding id). Received: {word!r}: {i}"
-                )
-            if int(i) in by_id:
-                raise InvalidInputError(
-                    f"Words {by_id[int(i)]!r} and {word!r} both have id {i} in "
-                    "`vocabulary`; each row of the matrix can carry one label."
-                )
-            by_id[int(i)] = word
-        pairs = sorted(
-            (i, word) for i, word in by_id.items() if rows is None or i < rows
-        )
-    elif isinstance(vocabulary, (str, bytes)) or not hasattr(vocabulary, "__len__"):
-        raise InvalidInputError(
-            "`vocabulary` must be a list of words (index 0 = padding) or a "
-            f"`word_index` dict. Received: vocabulary={vocabulary!r:.80}"
-        )
-    else:
-        vocabulary = list(vocabulary)
-        if rows is not None and len(vocabulary) != rows:
-            hint = ""
-            if len(vocabulary) == rows - 1:
-                hint = (
-                    " If your list has no padding entry, prepend one: "
-                    "`[''] + vocabulary`."
-                )
-            raise InvalidInputError(
-                f"`vocabulary` has {len(vocabulary)} entries but the embedding "
-                f"matrix has {rows} rows; they must match (entry 0 is the "
-                f"padding id).{hint}"
-            )
-        pairs = list(enumerate(vocabulary))[1:]
-    if rows is not None and not pairs:
-        raise InvalidInputError(
-            f"`vocabulary` names no word for ids 1 to {rows - 1} of the embedding "
-            "matrix, so there is nothing to show in the projector."
-        )
-    return pairs
 
 
 def _sanitize(word):

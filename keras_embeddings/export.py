@@ -72,31 +72,10 @@ def to_word_vectors(model_or_matrix, vocabulary):
         )
     rows = matrix.shape[0]
 
-    if isinstance(vocabulary, Mapping):
-        pairs = _pairs_from_mapping(vocabulary, rows)
-    elif isinstance(vocabulary, str) or not hasattr(vocabulary, "__len__"):
-        raise InvalidInputError(
-            "`vocabulary` must be a list of words (index 0 = padding) or a "
-            f"`word_index` dict. Received: vocabulary={vocabulary!r:.80}"
-        )
-    else:
-        vocabulary = list(vocabulary)
-        if len(vocabulary) != rows:
-            hint = ""
-            if len(vocabulary) == rows - 1:
-                hint = (
-                    " If your list has no padding entry, prepend one: "
-                    "`[''] + vocabulary`."
-                )
-            raise InvalidInputError(
-                f"`vocabulary` has {len(vocabulary)} entries but the embedding "
-                f"matrix has {rows} rows; they must match (entry 0 is the "
-                f"padding id).{hint}"
-            )
-        pairs = [(word, i) for i, word in enumerate(vocabulary) if i > 0]
+    pairs = id_word_pairs(vocabulary, rows)
 
     word_vectors = {}
-    for word, i in pairs:
+    for i, word in pairs:
         if not isinstance(word, str):
             raise InvalidInputError(
                 f"Every word in `vocabulary` must be a str. Received: {word!r} "
@@ -111,23 +90,64 @@ def to_word_vectors(model_or_matrix, vocabulary):
     return word_vectors
 
 
-def _pairs_from_mapping(vocabulary, rows):
-    """`(word, id)` pairs from a `word_index` (or `index_word`) dict, by id."""
-    pairs = []
-    for key, value in vocabulary.items():
-        word, i = (value, key) if isinstance(key, (int, np.integer)) else (key, value)
-        if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+def id_word_pairs(vocabulary, rows=None):
+    """`(id, word)` pairs, by id, for the ids 1..rows-1 that have a word.
+
+    Args:
+        vocabulary: a list where `vocabulary[i]` is the word of id `i` (entry
+            0 is padding; with `rows`, one entry per row), or a `word_index`
+            dict word -> id, or an `index_word` dict id -> word.
+        rows: int or None, the matrix's rows; ids from `rows` up are skipped
+            (a tokenizer with `num_words` indexes more words than it keeps).
+            None only checks the vocabulary's form.
+    """
+    if isinstance(vocabulary, Mapping):
+        by_id = {}
+        for key, value in vocabulary.items():
+            # `word_index` maps word -> id; `index_word` maps id -> word.
+            if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+                i, word = key, value
+            else:
+                word, i = key, value
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+                raise InvalidInputError(
+                    "`vocabulary` as a dict must map words to integer ids (a "
+                    f"`word_index`). Received: {key!r}: {value!r}"
+                )
+            if i < 1:
+                raise InvalidInputError(
+                    f"Word ids start at 1 (0 is the padding id). Received: {word!r}: {i}"
+                )
+            if int(i) in by_id:
+                raise InvalidInputError(
+                    f"Words {by_id[int(i)]!r} and {word!r} both have id {i} in "
+                    "`vocabulary`; each row of the matrix can carry one label."
+                )
+            by_id[int(i)] = word
+        pairs = sorted(
+            (i, word) for i, word in by_id.items() if rows is None or i < rows
+        )
+    elif isinstance(vocabulary, (str, bytes)) or not hasattr(vocabulary, "__len__"):
+        raise InvalidInputError(
+            "`vocabulary` must be a list of words (index 0 = padding) or a "
+            f"`word_index` dict. Received: vocabulary={vocabulary!r:.80}"
+        )
+    else:
+        vocabulary = list(vocabulary)
+        if rows is not None and len(vocabulary) != rows:
+            hint = ""
+            if len(vocabulary) == rows - 1:
+                hint = (
+                    " If your list has no padding entry, prepend one: "
+                    "`[''] + vocabulary`."
+                )
             raise InvalidInputError(
-                "`vocabulary` as a dict must map words to integer ids (a "
-                f"`word_index`). Received: {key!r}: {value!r}"
+                f"`vocabulary` has {len(vocabulary)} entries but the embedding "
+                f"matrix has {rows} rows; they must match (entry 0 is the "
+                f"padding id).{hint}"
             )
-        if i < 1:
-            raise InvalidInputError(
-                f"Word ids start at 1 (0 is the padding id). Received: {word!r}: {i}"
-            )
-        if i < rows:  # A tokenizer with `num_words` indexes more words.
-            pairs.append((word, int(i)))
-    return sorted(pairs, key=lambda pair: pair[1])
+        pairs = list(enumerate(vocabulary))[1:]
+    return pairs
 
 
 def _words_and_matrix(word_vectors, argument="word_vectors"):
