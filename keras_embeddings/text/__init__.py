@@ -11,11 +11,19 @@ from keras.utils import pad_sequences
 from keras_embeddings.text.cleaning import tokenize
 from keras_embeddings.text.corpus import read_corpus
 from keras_embeddings.text.sequences import context_windows, ngram_sequences
+from keras_embeddings.text.tokenizer import (
+    Tokenizer,
+    text_to_word_sequence,
+    tokenizer_from_json,
+)
 
 __all__ = [
+    "Tokenizer",
     "context_windows",
     "ngram_sequences",
     "pad_sequences",
     "read_corpus",
+    "text_to_word_sequence",
     "tokenize",
+    "tokenizer_from_json",
 ]

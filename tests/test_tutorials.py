@@ -1,0 +1,129 @@
+"""Every tutorial runs end to end in smoke mode and keeps the keras-io format.
+
+Each `tutorials/*.py` (found by glob, so new tutorials are picked up) runs as
+its own process with `KERAS_EMBEDDINGS_SMOKE=1` (few epochs, a slice of the
+corpus), its outputs sent to a temporary `KERAS_EMBEDDINGS_OUT` and its
+working directory a temporary folder that must stay empty.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TUTORIALS_DIR = Path(__file__).resolve().parents[1] / "tutorials"
+TUTORIALS = sorted(TUTORIALS_DIR.glob("*.py"))
+TIMEOUT_S = 300  # smoke runs take well under a minute; leave room for busy CI
+
+# Files a tutorial must write under KERAS_EMBEDDINGS_OUT.
+EXPECTED_FILES = {
+    "04_next_token_lstm.py": [
+        "tensorboard/projector_config.pbtxt",
+        "tensorboard/embedding/tensor.tsv",
+        "tensorboard/embedding/metadata.tsv",
+        "history.png",
+        "embedding_pca.png",
+        "vectors.txt",
+    ],
+}
+# Text a tutorial must print.
+EXPECTED_OUTPUT = {
+    "01_text_pipeline.py": [
+        # The lecture's word_index: by decreasing count, ties in first-seen order.
+        "'learning': 1, 'machine': 2, 'is': 3, 'i': 4, 'love': 5",
+        "'ai': 11}",
+        "Before fit_on_texts: total_words = 1",
+        "After fit_on_texts:  total_words = 12",
+        "18 n-gram prefixes",
+        "next_token_windows gives the same X: True",
+        "next_token_windows gives the same y: True",
+        "100,000,000,000 floats = 400 GB",
+    ],
+    "04_next_token_lstm.py": ["tensorboard --logdir"],
+}
+HEADER_FIELDS = (
+    "Title",
+    "Author",
+    "Date created",
+    "Last modified",
+    "Description",
+    "Accelerator",
+)
+
+
+def _ids(path):
+    return path.name
+
+
+def test_tutorials_are_found():
+    names = {path.name for path in TUTORIALS}
+    assert {"01_text_pipeline.py", "04_next_token_lstm.py"} <= names
+    assert set(EXPECTED_FILES) | set(EXPECTED_OUTPUT) <= names
+
+
+@pytest.mark.parametrize("path", TUTORIALS, ids=_ids)
+def test_tutorial_follows_keras_io_format(path):
+    source = path.read_text(encoding="utf-8")
+    header = re.match(r'"""\n(.*?)\n"""\n', source, re.DOTALL)
+    assert header, f"{path.name} must open with the keras-io header docstring"
+    fields = dict(line.split(": ", 1) for line in header.group(1).splitlines())
+    assert tuple(fields) == HEADER_FIELDS
+    assert fields["Author"] == "keras_embeddings team"
+    for date in ("Date created", "Last modified"):
+        assert re.fullmatch(r"\d{4}/\d{2}/\d{2}", fields[date]), fields[date]
+    assert fields["Description"].endswith(".")
+    assert "# %%" in source
+    assert '"""\n## Conclusion\n' in source
+
+
+def _run(path, tmp_path):
+    out, cwd = tmp_path / "out", tmp_path / "cwd"
+    cwd.mkdir()
+    env = {
+        **os.environ,
+        "KERAS_EMBEDDINGS_SMOKE": "1",
+        "KERAS_EMBEDDINGS_OUT": str(out),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "MPLBACKEND": "Agg",
+    }
+    result = subprocess.run(
+        [sys.executable, str(path)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    return result, out, cwd
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", TUTORIALS, ids=_ids)
+def test_tutorial_runs(path, tmp_path):
+    result, out, cwd = _run(path, tmp_path)
+    assert result.returncode == 0, (
+        f"{path.name} exited with {result.returncode}.\n"
+        f"stdout (end):\n{result.stdout[-3000:]}\nstderr (end):\n{result.stderr[-3000:]}"
+    )
+    for text in EXPECTED_OUTPUT.get(path.name, []):
+        assert text in result.stdout, f"{path.name} did not print {text!r}"
+    for name in EXPECTED_FILES.get(path.name, []):
+        file = out / name
+        assert file.is_file() and file.stat().st_size > 0, f"{name} missing in {out}"
+    assert not list(cwd.iterdir()), (
+        f"{path.name} wrote outside KERAS_EMBEDDINGS_OUT: {list(cwd.iterdir())}"
+    )
+
+    if path.name == "04_next_token_lstm.py":
+        # The projector's rows and words line up, and gensim reads the vectors.
+        tensor = (out / "tensorboard/embedding/tensor.tsv").read_text().splitlines()
+        words = (out / "tensorboard/embedding/metadata.tsv").read_text().splitlines()
+        assert len(tensor) == len(words) > 100
+        from gensim.models import KeyedVectors
+
+        vectors = KeyedVectors.load_word2vec_format(str(out / "vectors.txt"))
+        assert "government" in vectors.key_to_index
+        assert "<unk>" not in vectors.key_to_index
