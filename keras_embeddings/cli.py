@@ -98,8 +98,7 @@ def train(args):
     from keras_embeddings.errors import InvalidInputError
     from keras_embeddings.io_utils import atomic_open, atomic_path, ensure_writable_dir
     from keras_embeddings.models import NextTokenModel
-    from keras_embeddings.text import read_corpus
-    from keras_embeddings.text.tokenizer import Tokenizer
+    from keras_embeddings.text import Tokenizer, read_corpus
 
     for name in ("epochs", "batch_size", "vocabulary_size", "sequence_length"):
         if getattr(args, name) < 1:

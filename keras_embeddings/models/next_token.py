@@ -181,7 +181,7 @@ class NextTokenModel(keras.Model):
                     "prompt. Pass a list of ids, or build the model with "
                     "`vocabulary=`."
                 )
-            from keras_embeddings.text.tokenizer import text_to_word_sequence
+            from keras_embeddings.text import text_to_word_sequence
 
             index = {word: i for i, word in enumerate(self.vocabulary) if i > 0}
             oov = index.get(self.oov_token)
