@@ -119,8 +119,8 @@ def train(args):
         )
     sequences = tokenizer.texts_to_sequences(texts)
     out = ensure_writable_dir(args.out)  # after the corpus checks: no empty folder
-    vocabulary_size = min(args.vocabulary_size, len(tokenizer.word_index) + 1)
-    vocabulary = [""] + [tokenizer.index_word[i] for i in range(1, vocabulary_size)]
+    vocabulary = tokenizer.get_vocabulary()
+    vocabulary_size = len(vocabulary)
     keras.utils.set_random_seed(args.seed)
     train_ds, val_ds = datasets.next_token_dataset(
         sequences,

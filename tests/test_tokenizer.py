@@ -505,3 +505,18 @@ def test_module_imports_no_deep_learning_framework():
             imported[node.module.split(".")[0]] += 1
     assert not {"tensorflow", "keras", "torch", "jax"} & set(imported)
     assert "numpy" in imported
+
+
+@pytest.mark.parametrize("num_words", [None, 1, 3, 100])
+def test_get_vocabulary_lists_the_ids_texts_to_sequences_emits(num_words):
+    texts = ["the cat sat on the mat", "the dog sat", "a cat"]
+    ours, legacy = Tokenizer(num_words=num_words), LegacyTokenizer(num_words=num_words)
+    ours.fit_on_texts(texts)
+    legacy.fit_on_texts(texts)
+    vocabulary = ours.get_vocabulary()
+    assert vocabulary[0] == ""
+    assert vocabulary[1:] == [
+        legacy.index_word[i] for i in sorted(legacy.index_word) if i < (num_words or 99)
+    ]
+    emitted = {i for seq in legacy.texts_to_sequences(texts) for i in seq}
+    assert emitted <= set(range(1, len(vocabulary)))

@@ -137,7 +137,7 @@ the comment. Here it is again (with `verbose=0`, to skip 200 progress bars).
 """
 
 # %%
-toy_vocabulary = [""] + [tokenizer.index_word[i] for i in range(1, total_words)]
+toy_vocabulary = tokenizer.get_vocabulary()  # "" (padding) first, then by id
 model = NextTokenModel(
     total_words,
     embedding_dim=TOY_EMBEDDING_DIM,
@@ -212,8 +212,8 @@ documents = datasets.load_builtin_corpus()[:NUM_DOCUMENTS]
 tokenizer = Tokenizer(num_words=VOCABULARY_SIZE, oov_token=OOV_TOKEN)
 tokenizer.fit_on_texts(documents)
 sequences = tokenizer.texts_to_sequences(documents)
-vocabulary_size = min(VOCABULARY_SIZE, len(tokenizer.word_index) + 1)
-vocabulary = [""] + [tokenizer.index_word[i] for i in range(1, vocabulary_size)]
+vocabulary = tokenizer.get_vocabulary()  # ids below num_words, padding first
+vocabulary_size = len(vocabulary)
 
 print(f"{len(documents)} documents, {sum(map(len, sequences)):,} tokens")
 print(f"{len(tokenizer.word_index):,} distinct words, {vocabulary_size:,} ids kept")

@@ -6,8 +6,6 @@ slide CBOW windows (`context_windows`) and stream corpora (`read_corpus`).
 Taught in `tutorials/01_text_pipeline.py`.
 """
 
-from keras.utils import pad_sequences
-
 from keras_embeddings.text.cleaning import tokenize
 from keras_embeddings.text.corpus import read_corpus
 from keras_embeddings.text.sequences import context_windows, ngram_sequences
@@ -27,3 +25,13 @@ __all__ = [
     "tokenize",
     "tokenizer_from_json",
 ]
+
+
+def __getattr__(name):
+    # `pad_sequences` is Keras' own, re-exported; imported on first use so the
+    # pure-Python Tokenizer does not load TensorFlow.
+    if name == "pad_sequences":
+        from keras.utils import pad_sequences
+
+        return pad_sequences
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -639,6 +639,29 @@ class Tokenizer:
             "`word_index`."
         )
 
+    def get_vocabulary(self):
+        """The words by id, padding first, as `TextVectorization.get_vocabulary()`.
+
+        Entry `i` is the word of id `i`; entry 0 is `""` (the padding id).
+        With `num_words`, only ids below `num_words` are listed, the ones
+        `texts_to_sequences` emits. This is the `vocabulary` that
+        `NextTokenModel`, `export.to_word_vectors` and the projector take.
+
+        Example:
+
+        ```python
+        >>> tokenizer = Tokenizer(num_words=3)
+        >>> tokenizer.fit_on_texts(["b a b", "c b"])
+        >>> tokenizer.get_vocabulary()
+        ['', 'b', 'a']
+
+        ```
+        """
+        size = len(self.word_index) + 1
+        if self.num_words is not None:
+            size = min(size, self.num_words)
+        return [""] + [self.index_word[i] for i in range(1, size)]
+
     def get_config(self):
         """The tokenizer's arguments and fitted state, with dicts as JSON strings.
 
