@@ -57,13 +57,7 @@ from keras_embeddings.text import (
     tokenize,
 )
 
-CORPUS = [
-    "I love machine learning",
-    "I love deep learning",
-    "Deep learning is a subfield of machine learning",
-    "AI is fascinating",
-    "Machine learning is fascinating",
-]
+CORPUS = list(datasets.LECTURE_CORPUS)  # the lecture's five sentences
 BIG_VOCABULARY_SIZE = 50_000  # a typical word-level vocabulary
 BIG_CORPUS_TOKENS = 2_000_000  # a small book collection
 CBOW_SENTENCE = 'Who ❤️ "word embeddings" in 2020? I do!!!'

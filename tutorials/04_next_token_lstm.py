@@ -60,13 +60,7 @@ OUT_DIR = os.environ.get("KERAS_EMBEDDINGS_OUT", os.path.join("runs", "tutorial_
 SEED = 0
 
 # Part 1: the lecture's corpus and model sizes.
-CORPUS = [
-    "I love machine learning",
-    "I love deep learning",
-    "Deep learning is a subfield of machine learning",
-    "AI is fascinating",
-    "Machine learning is fascinating",
-]
+CORPUS = list(datasets.LECTURE_CORPUS)  # the lecture's five sentences
 TOY_EMBEDDING_DIM = 10  # the lecture's Embedding(total_words, 10)
 TOY_LSTM_UNITS = 32
 TOY_LEARNING_RATE = 1e-2

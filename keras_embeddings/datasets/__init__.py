@@ -5,10 +5,15 @@
 batched (context, next id) windows with integer targets.
 """
 
-from keras_embeddings.datasets.builtin import builtin_corpus_path, load_builtin_corpus
+from keras_embeddings.datasets.builtin import (
+    LECTURE_CORPUS,
+    builtin_corpus_path,
+    load_builtin_corpus,
+)
 from keras_embeddings.datasets.next_token import next_token_dataset, next_token_windows
 
 __all__ = [
+    "LECTURE_CORPUS",
     "builtin_corpus_path",
     "load_builtin_corpus",
     "next_token_dataset",

@@ -6,8 +6,19 @@ gensim (`gensim/test/test_data/lee_background.cor`), so the main job and the
 tutorials work offline right after `pip install`.
 """
 
+import os
+
 from keras_embeddings.errors import MissingInputError
 from keras_embeddings.text.corpus import read_corpus
+
+# The lecture's five-sentence corpus ("Embedding Creation using Word2Vec", §1).
+LECTURE_CORPUS = (
+    "I love machine learning",
+    "I love deep learning",
+    "Deep learning is a subfield of machine learning",
+    "AI is fascinating",
+    "Machine learning is fascinating",
+)
 
 
 def builtin_corpus_path():
@@ -15,8 +26,6 @@ def builtin_corpus_path():
     from gensim.test.utils import datapath
 
     path = datapath("lee_background.cor")
-    import os
-
     if not os.path.isfile(path):
         raise MissingInputError(
             f"The built-in corpus {path!r} is missing from the gensim install. "
