@@ -42,6 +42,13 @@ EXPECTED_OUTPUT = {
         "next_token_windows gives the same y: True",
         "100,000,000,000 floats = 400 GB",
     ],
+    "03_one_hot_vs_embedding.py": [
+        "400 GB",
+        "99.9980% zeros",
+        "Identical: True",
+        "The rows that moved are exactly the input words: True",
+        "[0.25 0.25 0.   0.5  0.  ]",  # the CBOW notebook's context vector
+    ],
     "04_next_token_lstm.py": ["tensorboard --logdir"],
 }
 HEADER_FIELDS = (

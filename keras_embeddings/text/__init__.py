@@ -8,6 +8,11 @@ Taught in `tutorials/01_text_pipeline.py`.
 
 from keras_embeddings.text.cleaning import tokenize
 from keras_embeddings.text.corpus import read_corpus
+from keras_embeddings.text.encoding import (
+    OneHotVsEmbedding,
+    one_hot,
+    one_hot_vs_embedding,
+)
 from keras_embeddings.text.sequences import context_windows, ngram_sequences
 from keras_embeddings.text.tokenizer import (
     Tokenizer,
@@ -16,9 +21,12 @@ from keras_embeddings.text.tokenizer import (
 )
 
 __all__ = [
+    "OneHotVsEmbedding",
     "Tokenizer",
     "context_windows",
     "ngram_sequences",
+    "one_hot",
+    "one_hot_vs_embedding",
     "pad_sequences",
     "read_corpus",
     "text_to_word_sequence",
