@@ -16,6 +16,18 @@ class InvalidInputError(KerasEmbeddingsError, ValueError):
     """An argument, corpus or file whose content cannot be used."""
 
 
+class GradientCheckError(InvalidInputError):
+    """Autodiff gradients that disagree with finite differences.
+
+    Raised by `gradcheck.check_gradients`; the message names the weight, the
+    entry and both values. `report` holds the result for every weight.
+    """
+
+    def __init__(self, message, report=None):
+        super().__init__(message)
+        self.report = report
+
+
 class MissingInputError(KerasEmbeddingsError, FileNotFoundError):
     """A path, glob or folder that names no usable file."""
 

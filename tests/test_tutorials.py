@@ -50,6 +50,10 @@ EXPECTED_OUTPUT = {
         "[0.25 0.25 0.   0.5  0.  ]",  # the CBOW notebook's context vector
     ],
     "04_next_token_lstm.py": ["tensorboard --logdir"],
+    "10_gradients_by_hand.py": [
+        "[48. 12. 24.]",  # hw1 §1.3.1: H y for v = [4, 1, 2], y = [2, 2, 1]
+        "Gradient check failed for weight `scale_g/w`",
+    ],
 }
 HEADER_FIELDS = (
     "Title",
