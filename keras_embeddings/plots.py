@@ -1,16 +1,19 @@
-"""Plots of training and of embeddings: history curves and 2-D word maps.
+"""Plots of training, of embeddings and of neurons.
 
 `plot_history` draws a Keras `History` (loss and every metric, each with its
 `val_` twin); `plot_embedding_2d` projects word vectors to two dimensions
 with PCA or t-SNE (van der Maaten & Hinton 2008) and labels each point with
-its word, as the CSC321 lab's `tsne_plot_representation` does.
+its word, as the CSC321 lab's `tsne_plot_representation` does;
+`plot_neuron_outputs` draws what each neuron of a layer outputs over a grid
+of inputs (the neuron-to-layer lab's visualisation).
 
 Figures are `matplotlib.figure.Figure` objects drawn on a `FigureCanvasAgg`,
 never through pyplot, so these functions work on a headless server and leave
 a notebook's or a user's interactive backend alone. Seaborn's `whitegrid`
 style applies only inside the functions. Each PNG is written atomically.
 
-Taught in `tutorials/04_next_token_lstm.py`.
+Taught in `tutorials/04_next_token_lstm.py` (history, maps) and
+`tutorials/02_neuron_to_layer.py` (neuron outputs).
 
 Example:
 
@@ -30,6 +33,7 @@ import math
 import os
 from collections.abc import Mapping
 from numbers import Integral
+from typing import NamedTuple
 
 import numpy as np
 import seaborn as sns
@@ -44,6 +48,7 @@ from keras_embeddings.export import _words_and_matrix
 from keras_embeddings.io_utils import atomic_open
 
 _METHODS = {"pca": "PCA", "tsne": "t-SNE"}
+_GRID_POINTS = {1: 201, 2: 51}  # grid size per axis from `input_range`
 
 
 def plot_history(history, path):
@@ -217,3 +222,224 @@ def _save_png(figure, path):
     with atomic_open(path, "wb") as f:
         figure.savefig(f, format="png", dpi=100)
     return path
+
+
+class NeuronOutputs(NamedTuple):
+    """What `plot_neuron_outputs` drew.
+
+    Attributes:
+        path: str, the PNG file written.
+        inputs: float64 array `(num_points, input_dim)`, the grid points; for
+            two inputs, `x1` varies fastest (row `i * len(x1_values) + k` is
+            `(x1_values[k], x2_values[i])`).
+        outputs: float64 array `(num_points, units)`, the layer's output on
+            each grid point: column `j` is neuron `j`'s curve or heatmap.
+    """
+
+    path: str
+    inputs: np.ndarray
+    outputs: np.ndarray
+
+
+def plot_neuron_outputs(layer, inputs, path, input_range=None):
+    """Plot each neuron's output over a grid of inputs, one panel per neuron.
+
+    The lab's visualisation of a layer: every neuron of the layer reads the
+    same inputs and answers differently. For a layer with one input feature,
+    each panel is a line plot of the neuron's output against `x`; for two
+    input features, each panel is a seaborn heatmap of the output over the
+    `(x1, x2)` plane (`x2` upwards), all heatmaps on one colour scale.
+
+    Args:
+        layer: a built or unbuilt Keras layer or model with 1 or 2 input
+            features and outputs `(num_points, units)`, e.g. a
+            `layers.NeuronLayer`, a `layers.Neuron` or a `Dense` layer.
+        inputs: the grid, or None to make it from `input_range`. One input
+            feature: a 1-D array of `x` values (or shape `(n, 1)`). Two: a
+            pair `(x1_values, x2_values)` of 1-D arrays, the grid's axes.
+            Values are sorted and duplicates dropped; each axis needs at
+            least 2 values.
+        path: str or path-like, the PNG file to write.
+        input_range: `(low, high)` for every input feature, or one
+            `(low, high)` per feature, when `inputs` is None: 201 evenly
+            spaced points for one feature, a 51 x 51 grid for two. Needs a
+            built layer (its input size must be known).
+
+    Returns:
+        A `NeuronOutputs(path, inputs, outputs)`: the path written, the
+        grid points and the layer's outputs on them (the values drawn).
+
+    Raises:
+        InvalidInputError: the layer does not have 1 or 2 input features,
+            both or neither of `inputs` and `input_range` are given, or
+            either is malformed.
+
+    Example:
+
+    ```python
+    from keras_embeddings import layers, plots
+
+    layer = layers.NeuronLayer(3, weights=[[1.0], [-2.0], [0.5]], bias=[0, 1, -1])
+    result = plots.plot_neuron_outputs(layer, np.linspace(-5, 5, 101), "n.png")
+    result.outputs.shape  # (101, 3)
+    ```
+    """
+    figure, grid, outputs = _neuron_outputs_figure(layer, inputs, input_range)
+    return NeuronOutputs(_save_png(figure, path), grid, outputs)
+
+
+def _neuron_outputs_figure(layer, inputs, input_range):
+    """The figure, the `(n, input_dim)` grid and the `(n, units)` outputs."""
+    import keras  # imported here: the other plots need no TensorFlow
+
+    if not callable(layer):
+        raise InvalidInputError(
+            f"`layer` must be a Keras layer or model. Received: layer={layer!r:.80}"
+        )
+    axes_values = _neuron_grid_axes(_layer_input_dim(layer), inputs, input_range)
+    if len(axes_values) == 1:
+        grid = axes_values[0][:, None]  # (n, 1)
+    else:
+        x1, x2 = np.meshgrid(*axes_values)  # (n2, n1) each: x1 varies fastest
+        grid = np.stack([x1.ravel(), x2.ravel()], axis=1)  # (n1 * n2, 2)
+    outputs = keras.ops.convert_to_numpy(layer(grid.astype("float32")))
+    outputs = np.asarray(outputs, dtype=np.float64).reshape(len(grid), -1)
+    units = outputs.shape[1]
+    ncols = min(4, units)
+    nrows = math.ceil(units / ncols)
+    name = getattr(layer, "name", type(layer).__name__)
+
+    if len(axes_values) == 1:
+        with sns.axes_style("whitegrid"):
+            figure = Figure(figsize=(3.6 * ncols, 2.8 * nrows), layout="constrained")
+            axes = figure.subplots(nrows, ncols, squeeze=False, sharex=True)
+            axes = axes.ravel()
+            for j in range(units):
+                axes[j].plot(grid[:, 0], outputs[:, j])
+                axes[j].set(title=f"neuron {j + 1}", xlabel="x", ylabel="output")
+    else:
+        n1, n2 = len(axes_values[0]), len(axes_values[1])
+        low, high = float(outputs.min()), float(outputs.max())
+        if low == high:  # a constant output still gets a colour scale
+            low, high = low - 0.5, high + 0.5
+        with sns.axes_style("white"):
+            figure = Figure(figsize=(4.2 * ncols, 3.5 * nrows), layout="constrained")
+            axes = figure.subplots(nrows, ncols, squeeze=False).ravel()
+            for j in range(units):
+                sns.heatmap(
+                    outputs[:, j].reshape(n2, n1),  # row i: x2 = x2_values[i]
+                    ax=axes[j],
+                    vmin=low,
+                    vmax=high,
+                    cmap="viridis",
+                    xticklabels=False,
+                    yticklabels=False,
+                    cbar_kws={"label": "output"},
+                )
+                axes[j].set_xticks(*_ticks(axes_values[0]))
+                axes[j].set_yticks(*_ticks(axes_values[1]), rotation=0)
+                axes[j].invert_yaxis()  # x2 grows upwards
+                axes[j].set(title=f"neuron {j + 1}", xlabel="x1", ylabel="x2")
+    for ax in axes[units:]:
+        figure.delaxes(ax)
+    neurons = "1 neuron" if units == 1 else f"{units} neurons"
+    figure.suptitle(f"Outputs of the {neurons} of {name!r}")
+    return figure, grid, outputs
+
+
+def _layer_input_dim(layer):
+    """The number of input features of a layer or model, or None if unknown."""
+    kernel = getattr(layer, "kernel", None)
+    if kernel is not None and getattr(layer, "built", False):
+        return int(kernel.shape[0])
+    try:
+        shape = layer.input_shape  # functional and Sequential models
+    except (AttributeError, ValueError):
+        return None
+    if isinstance(shape, tuple) and len(shape) >= 2 and shape[-1] is not None:
+        return int(shape[-1])
+    return None
+
+
+def _neuron_grid_axes(input_dim, inputs, input_range):
+    """One sorted 1-D float64 array of values per input feature."""
+    if input_dim is not None and input_dim not in (1, 2):
+        raise InvalidInputError(
+            "`plot_neuron_outputs` draws layers with 1 or 2 input features. "
+            f"Received: a `layer` with {input_dim} input features."
+        )
+    if (inputs is None) == (input_range is None):
+        raise InvalidInputError(
+            "Pass exactly one of `inputs` (the grid) and `input_range` "
+            f"((low, high)). Received: inputs={inputs!r:.80}, "
+            f"input_range={input_range!r:.80}"
+        )
+    if inputs is not None:
+        pair = (
+            isinstance(inputs, (list, tuple))
+            and len(inputs) == 2
+            and all(np.ndim(values) == 1 for values in inputs)
+        )
+        if pair:
+            axes_values = [_grid_axis(values) for values in inputs]
+        else:
+            values = _float_values("inputs", inputs)
+            if values.ndim == 2 and values.shape[1] == 1:
+                values = values[:, 0]
+            if values.ndim != 1:
+                raise InvalidInputError(
+                    "`inputs` must be a 1-D array of x values (one input feature) "
+                    "or a pair (x1_values, x2_values) of 1-D arrays (two input "
+                    f"features). Received: an array of shape {values.shape}"
+                )
+            axes_values = [_grid_axis(values)]
+        if input_dim is not None and len(axes_values) != input_dim:
+            raise InvalidInputError(
+                f"`inputs` describes a grid of {len(axes_values)} input feature(s) "
+                f"but `layer` has {input_dim}. For two features pass a pair "
+                "(x1_values, x2_values); for one, a 1-D array."
+            )
+        return axes_values
+    if input_dim is None:
+        raise InvalidInputError(
+            "`layer` is not built, so its number of input features is unknown: "
+            "pass the grid as `inputs`, or build the layer first."
+        )
+    bounds = _float_values("input_range", input_range)
+    if bounds.shape == (2,):
+        bounds = np.tile(bounds, (input_dim, 1))
+    if bounds.shape != (input_dim, 2) or not np.all(bounds[:, 0] < bounds[:, 1]):
+        raise InvalidInputError(
+            "`input_range` must be (low, high) with low < high, or one such pair "
+            f"per input feature ({input_dim}). Received: input_range={input_range!r}"
+        )
+    return [np.linspace(low, high, _GRID_POINTS[input_dim]) for low, high in bounds]
+
+
+def _float_values(name, value):
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or not np.all(np.isfinite(array)):
+        raise InvalidInputError(
+            f"`{name}` must hold finite numbers. Received: {name}={value!r:.80}"
+        )
+    return array
+
+
+def _grid_axis(values):
+    values = np.unique(_float_values("inputs", values))  # sorted, no duplicates
+    if values.size < 2:
+        raise InvalidInputError(
+            "Each axis of `inputs` needs at least 2 distinct values. "
+            f"Received: {values.tolist()}"
+        )
+    return values
+
+
+def _ticks(values, num_labels=6):
+    """Heatmap tick positions (cell centres) and labels for a few of `values`."""
+    step = max(1, round((len(values) - 1) / (num_labels - 1)))  # ends labelled
+    index = np.arange(0, len(values), step)
+    return index + 0.5, [f"{values[i]:.3g}" for i in index]

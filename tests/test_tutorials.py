@@ -20,6 +20,12 @@ TIMEOUT_S = 300  # smoke runs take well under a minute; leave room for busy CI
 
 # Files a tutorial must write under KERAS_EMBEDDINGS_OUT.
 EXPECTED_FILES = {
+    "02_neuron_to_layer.py": [
+        "neurons_1d.png",
+        "neurons_2d_sigmoid.png",
+        "neurons_2d_threshold.png",
+        "and_neuron.png",
+    ],
     "04_next_token_lstm.py": [
         "tensorboard/projector_config.pbtxt",
         "tensorboard/embedding/tensor.tsv",
@@ -41,6 +47,11 @@ EXPECTED_OUTPUT = {
         "next_token_windows gives the same X: True",
         "next_token_windows gives the same y: True",
         "100,000,000,000 floats = 400 GB",
+    ],
+    "02_neuron_to_layer.py": [
+        "y = sigmoid(z) = 0.990048",
+        "activation=hard_threshold: max difference 0.0",
+        "Bias -1 matches the definition on every example: True",
     ],
     "03_one_hot_vs_embedding.py": [
         "400 GB",

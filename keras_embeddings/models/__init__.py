@@ -1,5 +1,10 @@
-"""Models, one module per model; each has `get_embeddings()`."""
+"""Models, one module per model; each has `get_embeddings()`.
+
+`superincreasing_detector` is the exception: a hard-coded network of
+neurons (no embedding), from the neuron-to-layer lab.
+"""
 
 from keras_embeddings.models.next_token import NextTokenModel, load_model
+from keras_embeddings.models.superincreasing import superincreasing_detector
 
-__all__ = ["NextTokenModel", "load_model"]
+__all__ = ["NextTokenModel", "load_model", "superincreasing_detector"]

@@ -1,0 +1,124 @@
+"""Shared test helpers, in the spirit of keras-hub's `TestCase.run_layer_test`.
+
+Import from a test module with `from helpers import run_layer_test` (pytest
+puts `tests/` on `sys.path` because it has a `conftest.py` and no
+`__init__.py`).
+"""
+
+import json
+import os
+import tempfile
+
+import keras
+import numpy as np
+
+
+def run_layer_test(
+    layer_cls,
+    init_kwargs,
+    input_data,
+    expected_output_shape,
+    expected_output_data=None,
+    expected_num_trainable_weights=None,
+    expected_num_non_trainable_weights=None,
+    run_training_check=True,
+    expect_training_changes_weights=True,
+    seed=0,
+    atol=1e-6,
+):
+    """The checks every layer of the package must pass.
+
+    1. `get_config` is JSON-serializable and `from_config(get_config())`
+       gives a layer with the same config, which computes the same outputs
+       once given the same weights;
+    2. a symbolic call on `keras.Input`s gives the expected shape (batch
+       dimension `None`), as `compute_output_shape` does;
+    3. an eager call on `input_data` gives `expected_output_shape` (and
+       `expected_output_data`, when given) and the expected weight counts;
+    4. one `fit` step of a functional model around the layer runs with a
+       finite loss and (unless `expect_training_changes_weights=False`)
+       moves a trainable weight;
+    5. the model saved as `.keras` and loaded with `safe_mode=True` holds a
+       `layer_cls` with the same config and gives the same outputs.
+
+    Args:
+        layer_cls: the layer class.
+        init_kwargs: dict, the constructor arguments.
+        input_data: a NumPy array with a batch dimension, or a list or dict
+            of them for a layer with several inputs.
+        expected_output_shape: tuple, the output shape on `input_data`
+            (one output tensor).
+        expected_output_data: optional array, the expected eager output.
+        expected_num_trainable_weights: optional int.
+        expected_num_non_trainable_weights: optional int.
+        run_training_check: bool, whether to run step 4 (needs a float
+            output that a mean-squared error can train).
+        expect_training_changes_weights: bool, whether step 4 must change a
+            trainable weight (False for layers whose gradient is zero).
+        seed: int, for `keras.utils.set_random_seed`.
+        atol: float, the tolerance of the output comparisons.
+
+    Returns:
+        The layer, built and trained by one step.
+    """
+    keras.utils.set_random_seed(seed)
+    layer = layer_cls(**init_kwargs)
+
+    # 1. Config round trip (before building: the config must not need weights).
+    config = layer.get_config()
+    json.dumps(keras.saving.serialize_keras_object(layer))
+    revived = layer_cls.from_config(config)
+    assert revived.get_config() == config, (config, revived.get_config())
+
+    # 2. Symbolic call.
+    inputs = keras.tree.map_structure(
+        lambda a: keras.Input(shape=np.shape(a)[1:], dtype=str(np.asarray(a).dtype)),
+        input_data,
+    )
+    symbolic = layer(inputs)
+    expected_symbolic = (None, *expected_output_shape[1:])
+    assert tuple(symbolic.shape) == expected_symbolic, symbolic.shape
+    symbolic_shapes = keras.tree.map_structure(lambda x: tuple(x.shape), inputs)
+    assert tuple(layer.compute_output_shape(symbolic_shapes)) == expected_symbolic
+
+    # 3. Eager call, weight counts.
+    output = keras.ops.convert_to_numpy(layer(input_data))
+    assert output.shape == tuple(expected_output_shape), output.shape
+    if expected_output_data is not None:
+        np.testing.assert_allclose(output, expected_output_data, atol=atol)
+    if expected_num_trainable_weights is not None:
+        assert len(layer.trainable_weights) == expected_num_trainable_weights
+    if expected_num_non_trainable_weights is not None:
+        assert len(layer.non_trainable_weights) == expected_num_non_trainable_weights
+    revived(input_data)  # build
+    revived.set_weights(layer.get_weights())
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(revived(input_data)), output, atol=atol
+    )
+
+    # 4. One fit step.
+    model = keras.Model(inputs, symbolic)
+    np.testing.assert_allclose(model.predict(input_data, verbose=0), output, atol=atol)
+    if run_training_check:
+        before = [np.array(w) for w in layer.trainable_weights]
+        targets = np.random.default_rng(seed).normal(size=output.shape)
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        history = model.fit(
+            input_data, targets.astype(output.dtype), batch_size=len(output), verbose=0
+        )
+        assert np.isfinite(history.history["loss"][0])
+        after = [np.array(w) for w in layer.trainable_weights]
+        changed = any(not np.array_equal(b, a) for b, a in zip(before, after))
+        assert changed == expect_training_changes_weights, (before, after)
+        output = model.predict(input_data, verbose=0)
+
+    # 5. `.keras` save and load.
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        loaded = keras.saving.load_model(path, safe_mode=True)
+    loaded_layers = [x for x in loaded.layers if isinstance(x, layer_cls)]
+    assert len(loaded_layers) == 1, loaded.layers
+    assert loaded_layers[0].get_config() == layer.get_config()
+    np.testing.assert_allclose(loaded.predict(input_data, verbose=0), output, atol=atol)
+    return layer
