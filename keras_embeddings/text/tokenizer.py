@@ -19,6 +19,7 @@ import gc
 import itertools
 import json
 import numbers
+import operator
 import warnings
 from functools import lru_cache
 
@@ -153,12 +154,37 @@ def _token_counts(text, separator):
     return np.diff(cuts, prepend=0, append=len(starts))
 
 
-class _FirstSeen(dict):
-    """Numbers its keys 0, 1, 2, ... in the order they are first looked up."""
+def _grown(values, size):
+    """The 1-D array `values` padded with zeros to `size` entries."""
+    return np.pad(values, (0, size - len(values)))
 
-    def __missing__(self, key):
-        self[key] = number = len(self)
-        return number
+
+def _document_counts(ids, lengths, one_shot, size):
+    """In how many texts each of the `size` word ids occurs.
+
+    `ids` holds the id of every token, `lengths` how many tokens each text
+    has; texts at the positions `one_shot` are left out.
+    """
+    # Number the (text, word) pairs text * size + word, sort them and count
+    # each distinct pair once. int32 sorts twice as fast as int64.
+    dtype = np.int32 if len(lengths) * size < 2**31 else np.int64
+    text_ids = np.repeat(np.arange(len(lengths), dtype=dtype), lengths)  # (tokens,)
+    if one_shot:
+        counted = ~np.isin(text_ids, one_shot)
+        ids, text_ids = ids[counted], text_ids[counted]
+    pairs = text_ids * size + ids
+    pairs.sort()
+    first = np.ones(len(pairs), dtype=bool)
+    np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
+    return np.bincount(pairs[first] % max(size, 1), minlength=size)
+
+
+def _first_seen():
+    """A dict that numbers its keys 0, 1, 2, ... in the order first looked up.
+
+    A `defaultdict` whose factory is a C function: no Python call per key.
+    """
+    return collections.defaultdict(itertools.count().__next__)
 
 
 class Tokenizer:
@@ -299,6 +325,16 @@ class Tokenizer:
         self.index_word = {}
         self.analyzer = analyzer
 
+    # The `_FittedTexts` of the last `fit_on_texts` call, or None. A class
+    # attribute too, for instances pickled before it existed.
+    _fitted = None
+
+    def __getstate__(self):
+        # A cache, that holds the fitted texts: neither pickled nor copied.
+        state = self.__dict__.copy()
+        state.pop("_fitted", None)
+        return state
+
     def _tokenize(self, texts):
         """Every token of the list `texts`, in order, and how many each text has.
 
@@ -379,35 +415,38 @@ class Tokenizer:
         """Count the words of `texts` and index them by decreasing count.
 
         Can be called several times; counts add up and the index is rebuilt.
+        The tokens of plain str texts are kept (up to 2,000,000 of them, as
+        small ints), so that `texts_to_sequences` on the texts just fitted
+        reuses their words instead of splitting them again.
 
         Args:
             texts: iterable of texts (str, or list of str already tokenized).
         """
-        vocabulary = _FirstSeen()  # word -> number, in order first seen
+        self._fitted = None  # stale from now on, even if this call fails
+        vocabulary = _first_seen()  # word -> number, in order first seen
         counts = np.zeros(0, dtype=np.int64)  # (len(vocabulary),)
         documents = np.zeros(0, dtype=np.int64)  # (len(vocabulary),)
+        fitted = _FittedTexts(self._tokenization()) if self.analyzer is None else None
         for batch in _batches(texts):
             with _gc_paused():
                 self.document_count += len(batch)
                 tokens, lengths, one_shot = self._tokenize(batch)
                 ids = np.fromiter(
-                    list(map(vocabulary.__getitem__, tokens)),
-                    dtype=np.int64,
+                    map(vocabulary.__getitem__, tokens),
+                    dtype=np.int32,
                     count=len(tokens),
                 )  # (tokens,)
+            del tokens  # free the strings before the next batch makes more
             size = len(vocabulary)
-            counts = np.pad(counts, (0, size - len(counts)))
-            counts += np.bincount(ids, minlength=size)
-            # In how many texts each word occurs: count distinct (text, word).
-            text_ids = np.repeat(np.arange(len(batch)), lengths)  # (tokens,)
-            if one_shot:
-                counted = ~np.isin(text_ids, one_shot)
-                ids, text_ids = ids[counted], text_ids[counted]
-            pairs, _ = _unique_counts(text_ids * size + ids)
-            documents = np.pad(documents, (0, size - len(documents)))
-            documents += np.bincount(pairs % max(size, 1), minlength=size)
+            counts = _grown(counts, size) + np.bincount(ids, minlength=size)
+            documents = _grown(documents, size) + _document_counts(
+                ids, lengths, one_shot, size
+            )
+            if fitted is not None and not fitted.add(batch, ids, lengths):
+                fitted = None
 
         words = list(vocabulary)
+        first_fit = not self.word_counts
         _add_counts(self.word_counts, words, counts.tolist())
         seen = documents > 0  # False only for words of one-shot iterators
         _add_counts(
@@ -415,14 +454,25 @@ class Tokenizer:
             itertools.compress(words, seen.tolist()),
             documents[seen].tolist(),
         )
+        if first_fit:
+            self._index_words(words, counts)
+        else:
+            self._index_words(
+                list(self.word_counts),
+                np.fromiter(
+                    self.word_counts.values(),
+                    dtype=np.int64,
+                    count=len(self.word_counts),
+                ),
+            )
+        if fitted is not None:
+            self._fitted = fitted.done(words)
 
+    def _index_words(self, words, counts):
+        """Build `word_index`, `index_word` and `index_docs` from all word counts."""
         # A stable sort: words with equal counts keep their first-seen order,
         # as Keras 2's `list.sort(reverse=True)` does.
-        words = list(self.word_counts)
-        order = np.argsort(
-            -np.fromiter(self.word_counts.values(), dtype=np.int64, count=len(words)),
-            kind="stable",
-        )
+        order = np.argsort(-counts, kind="stable")
         sorted_words = [] if self.oov_token is None else [self.oov_token]
         sorted_words.extend(map(words.__getitem__, order.tolist()))
         # Index 0 is reserved for padding, never given to a word.
@@ -434,6 +484,10 @@ class Tokenizer:
                 self.word_docs.values(),
             )
         )
+
+    def _tokenization(self):
+        """The settings that decide how a text is split into tokens."""
+        return (self.filters, self.lower, self.split, self.char_level, self.analyzer)
 
     def fit_on_sequences(self, sequences):
         """Count in how many sequences each index occurs (for `"tfidf"`).
@@ -470,11 +524,18 @@ class Tokenizer:
         Yields:
             A list of int per text.
         """
-        encode = _WordEncoder(self.word_index, self.num_words, self.oov_token)
+        fitted = self._fitted
+        if fitted is not None and fitted.tokenization != self._tokenization():
+            fitted = None  # a setting changed since: the tokens may differ
+        encode = _WordEncoder(self.word_index, self.num_words, self.oov_token, fitted)
+        start = 0  # the position of `batch` in `texts`
         for batch in _batches(texts):
             with _gc_paused():
-                tokens, lengths, _ = self._tokenize(batch)
-                sequences = encode(tokens, lengths)
+                sequences = encode.fitted_batch(batch, start)
+                if sequences is None:
+                    tokens, lengths, _ = self._tokenize(batch)
+                    sequences = encode(tokens, lengths)
+            start += len(batch)
             yield from sequences
 
     def sequences_to_texts(self, sequences):
@@ -702,6 +763,85 @@ class Tokenizer:
         )
 
 
+# The most tokens `fit_on_texts` keeps for `texts_to_sequences` (8 MB of ids).
+_FITTED_TOKENS_LIMIT = 2_000_000
+
+
+class _FittedTexts:
+    """The tokens of the texts of one `fit_on_texts` call.
+
+    `texts_to_sequences` is most often called on the very texts just fitted.
+    A str is immutable, so a text that *is* one of those objects splits into
+    the same tokens again while the tokenization settings stay the same: its
+    word indices can be read off the ids kept here with NumPy, instead of
+    splitting the text and looking its words up one by one. Only plain str
+    texts are kept, and only without `analyzer` (a function may not give the
+    same words twice).
+
+    Attributes:
+        tokenization: the settings the texts were split with.
+        texts: list of the text objects, in order.
+        words: list of the call's distinct words, in first-seen order.
+        ids: int32 array, the position in `words` of every token.
+        offsets: int array, where each text's tokens start in `ids`, and
+            the number of tokens last.
+    """
+
+    def __init__(self, tokenization):
+        self.tokenization = tokenization
+        self.texts = []
+        self.batch_ids = []
+        self.batch_lengths = []
+        self.size = 0
+
+    def add(self, batch, ids, lengths):
+        """Keep a batch's tokens; False if they cannot all be kept."""
+        self.size += len(ids)
+        if self.size > _FITTED_TOKENS_LIMIT or set(map(type, batch)) - {str}:
+            return False
+        self.texts.extend(batch)
+        self.batch_ids.append(ids)
+        self.batch_lengths.append(lengths)
+        return True
+
+    def done(self, words):
+        """Self, once every batch is added; None if there were no texts."""
+        if not self.texts:
+            return None
+        self.words = words
+        self.ids = np.concatenate(self.batch_ids)
+        self.offsets = np.concatenate(
+            ([0], np.cumsum(np.concatenate(self.batch_lengths)))
+        )
+        del self.batch_ids, self.batch_lengths
+        return self
+
+    def find(self, batch, start):
+        """`(ids, offsets)` of `batch` if it is `texts[start:]`'s first objects, else None."""
+        end = start + len(batch)
+        if end > len(self.texts) or not all(
+            map(operator.is_, batch, self.texts[start:end])
+        ):
+            return None
+        offsets = self.offsets[start : end + 1]
+        return self.ids[offsets[0] : offsets[-1]], offsets - offsets[0]
+
+
+def _cut(indices, offsets, kept=None):
+    """The flat `indices` (list or array) cut into one list per text.
+
+    Text `i` has the indices from `offsets[i]` to `offsets[i + 1]`; only
+    those where the bool array `kept` is True stay, if it is given.
+    """
+    if kept is not None and not kept.all():
+        offsets = np.concatenate(([0], np.cumsum(kept)))[offsets]
+        indices = indices[kept]
+    if isinstance(indices, np.ndarray):
+        indices = indices.tolist()
+    offsets = offsets.tolist()
+    return [indices[start:end] for start, end in zip(offsets, offsets[1:])]
+
+
 class _WordEncoder:
     """Maps tokens to indices with Keras 2's out-of-vocabulary rules.
 
@@ -709,12 +849,13 @@ class _WordEncoder:
     `num_words`), else `oov_token`'s index, or nothing without `oov_token`;
     an unknown word gives `oov_token`'s index, or nothing. With `num_words`
     the rules are folded into a copy of `word_index` once enough tokens were
-    encoded to pay for the copy.
+    encoded to pay for the copy. Texts found in `fitted` (a `_FittedTexts`
+    or None) are encoded from their token ids.
     """
 
     _DROP = -1  # Stands for "no index" in the flat list of indices.
 
-    def __init__(self, word_index, num_words, oov_token):
+    def __init__(self, word_index, num_words, oov_token, fitted=None):
         self.word_index = word_index
         self.num_words = num_words
         self.oov_token = oov_token
@@ -723,23 +864,47 @@ class _WordEncoder:
         self.default = self._DROP if self.oov_index is None else self.oov_index
         self.lookup = None if num_words else word_index
         self.tokens_seen = 0
+        self.fitted = fitted
+        # The index of each of `fitted.words`, and whether it has one; made
+        # on first use.
+        self.fitted_indices = self.fitted_kept = None
 
     def __call__(self, tokens, lengths):
         """The list of indices of each text, given all its tokens and counts."""
-        offsets = np.concatenate(([0], np.cumsum(lengths))).tolist()
+        offsets = np.concatenate(([0], np.cumsum(lengths)))
         if self.oov_token is not None and self.oov_index is None:
             # `oov_token` missing from a hand-edited index.
+            offsets = offsets.tolist()
             return [
                 self._encode_slow(tokens[start:end])
                 for start, end in zip(offsets, offsets[1:])
             ]
         indices = self._indices(tokens)  # (tokens,)
+        kept = None
         if self.oov_index is None and self._DROP in indices:
             indices = np.fromiter(indices, dtype=np.int64, count=len(indices))
             kept = indices != self._DROP
-            offsets = np.concatenate(([0], np.cumsum(kept)))[offsets].tolist()
-            indices = indices[kept].tolist()
-        return [indices[start:end] for start, end in zip(offsets, offsets[1:])]
+        return _cut(indices, offsets, kept)
+
+    def fitted_batch(self, batch, start):
+        """`self(tokens, lengths)` of `batch`, or None unless it was just fitted.
+
+        `batch` is `texts[start:start + len(batch)]` of the `texts` encoded.
+        """
+        found = None if self.fitted is None else self.fitted.find(batch, start)
+        if found is None or (self.oov_token is not None and self.oov_index is None):
+            return None
+        if self.fitted_indices is None:
+            words = self.fitted.words
+            # Objects, not int64: the lists then hold `word_index`'s own ints,
+            # as the lists of `__call__` do, rather than thousands of new ones.
+            self.fitted_indices = np.fromiter(
+                self._indices(words), dtype=object, count=len(words)
+            )
+            self.fitted_kept = self.fitted_indices != self._DROP
+        ids, offsets = found
+        kept = None if self.oov_index is not None else self.fitted_kept[ids]
+        return _cut(self.fitted_indices[ids], offsets, kept)
 
     def _indices(self, tokens):
         default, num_words = self.default, self.num_words
