@@ -5,7 +5,9 @@ returns (or a gensim `KeyedVectors`) and follow gensim's contract, so
 results match `KeyedVectors.most_similar`, `similarity` and `distance`:
 cosine similarity on unit-normalised vectors, the query words left out.
 They replace the CSC321 lab's `display_nearest_words` and `word_distance`
-(whose Euclidean distance is `metric="euclidean"` here).
+(whose Euclidean distance is `metric="euclidean"` here). For language
+models, `predict_next_word` and `find_occurrences` replace the lab's
+functions of the same names.
 
 Everything is computed with NumPy on each call; nothing is cached, so a dict
 changed in place gives fresh answers.
@@ -27,6 +29,7 @@ analysis.most_similar(word_vectors, ["king", "woman"], ["man"], topn=1)
 ```
 """
 
+from collections import Counter
 from collections.abc import Mapping
 from numbers import Integral
 
@@ -185,3 +188,190 @@ def _unit_rows(matrix):
     """Rows scaled to unit length; all-zero rows stay zero."""
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+_MASK_ID = 0  # The `[MASK]` word id of the masked language model.
+
+
+def predict_next_word(model, vocabulary, w1, w2, w3, k=10):
+    """The `k` most probable words after `w1 w2 w3`, with their probabilities.
+
+    The CSC321 lab's `predict_next_word` for any Keras model that maps a
+    batch of word ids to logits:
+
+    - a next-word model, `(batch, 3)` ids -> `(batch, V)` logits (such as
+      `models.NGramLanguageModel(V)`), reads the three words and scores the
+      fourth;
+    - a masked model, `(batch, 4)` ids -> `(batch, 4, V)` logits (such as
+      `NGramLanguageModel(V, context_length=4, masked=True)`), gets the
+      three words followed by `[MASK]` (id 0) and its scores at position 3,
+      the masked one, are read. The `[MASK]` id is never proposed as a word.
+
+    The logits go through a softmax over the whole vocabulary, so each
+    probability is the model's own and they sum to at most 1.
+
+    Args:
+        model: a Keras model (anything with `predict`) as above. Its number
+            of input words comes from `model.context_length`, or else
+            `model.input_shape`, or else is taken to be 3.
+        vocabulary: list of str, word id -> word (for a masked model, id 0
+            is `[MASK]`), as `datasets.load_csc321(...).vocabulary`.
+        w1: str, the first word.
+        w2: str, the second word.
+        w3: str, the third word.
+        k: int, how many words to return (all when larger than the
+            vocabulary).
+
+    Returns:
+        A list of `(word, probability)` pairs, most probable first.
+
+    Example:
+
+    ```python
+    from keras_embeddings import analysis, datasets, models
+
+    data = datasets.load_csc321("../shared/data/csc321")
+    model = models.NGramLanguageModel(len(data.vocabulary))
+    model.compile(optimizer="adam")
+    model.fit(*data.train, batch_size=512, epochs=1, verbose=0)
+    analysis.predict_next_word(model, data.vocabulary, "she", "is", "a", k=3)
+    # Three (word, probability) pairs, most probable first.
+    ```
+    """
+    k = _positive_k(k)
+    vocabulary = list(vocabulary)
+    ids = _word_ids(vocabulary, (w1, w2, w3))
+    context_length = _context_length(model)
+    if context_length not in (3, 4):
+        raise InvalidInputError(
+            "`predict_next_word` needs a model that reads 3 words (next-word) or "
+            f"4 words (masked). Received a model that reads {context_length}."
+        )
+    if context_length == 4:
+        ids.append(_MASK_ID)  # The masked model fills in the fourth word.
+    logits = np.asarray(model.predict(np.array([ids], dtype="int32"), verbose=0))
+    if logits.ndim == 3 and context_length == 4:
+        logits = logits[0, 3]  # (V,) scores of the masked position
+        excluded = _MASK_ID
+    elif logits.ndim == 2 and context_length == 3:
+        logits = logits[0]  # (V,)
+        excluded = None
+    else:
+        raise InvalidInputError(
+            "The model must return logits of shape (batch, V) for 3 input words, "
+            "or (batch, 4, V) for 4 input words (masked). Received shape "
+            f"{logits.shape} for {context_length} input words."
+        )
+    if logits.shape[-1] != len(vocabulary):
+        raise InvalidInputError(
+            f"The model scores {logits.shape[-1]} words but `vocabulary` has "
+            f"{len(vocabulary)}; pass the vocabulary the model was trained with."
+        )
+    logits = logits.astype(np.float64)
+    probabilities = np.exp(logits - logits.max())
+    probabilities /= probabilities.sum()
+    order = np.argsort(-probabilities, kind="stable")
+    if excluded is not None:
+        order = order[order != excluded]
+    return [(vocabulary[i], float(probabilities[i])) for i in order[:k]]
+
+
+def find_occurrences(data, vocabulary, w1, w2, w3):
+    """The words that follow `w1 w2 w3` in the data, with their counts.
+
+    The CSC321 lab's `find_occurrences`: every 4-gram whose first three
+    words are the query contributes its fourth word.
+
+    Args:
+        data: the 4-grams, as a pair `(inputs, targets)` of shapes (N, 3)
+            and (N,) (the `"next_word"` split of `datasets.load_csc321`),
+            or an (N, 4) array (the `"masked"` split); ids index
+            `vocabulary` directly.
+        vocabulary: list of str, word id -> word (the one `load_csc321`
+            returned with `data`).
+        w1: str, the first word.
+        w2: str, the second word.
+        w3: str, the third word.
+
+    Returns:
+        A list of `(word, count)` pairs, most common first (ties in the order
+        the 4-grams appear); empty when the trigram never occurs.
+
+    Example:
+
+    ```python
+    data = datasets.load_csc321("../shared/data/csc321")
+    analysis.find_occurrences(data.train, data.vocabulary, "she", "is", "a")
+    # [('year', 1), ('big', 1), ('good', 1)]
+    ```
+    """
+    inputs, targets = _four_grams(data)
+    vocabulary = list(vocabulary)
+    ids = np.array(_word_ids(vocabulary, (w1, w2, w3)))
+    matches = np.all(inputs == ids, axis=1)  # (N,)
+    found = targets[matches]
+    if found.size and (found.min() < 0 or found.max() >= len(vocabulary)):
+        raise InvalidInputError(
+            f"`data` holds word ids up to {found.max()} but `vocabulary` has "
+            f"{len(vocabulary)} words; pass the vocabulary that came with the data."
+        )
+    counts = Counter(vocabulary[i] for i in found.tolist())
+    return counts.most_common()
+
+
+def _positive_k(k):
+    if not isinstance(k, Integral) or isinstance(k, bool) or k < 1:
+        raise InvalidInputError(f"`k` must be a positive integer. Received: k={k!r}")
+    return int(k)
+
+
+def _word_ids(vocabulary, words):
+    """Ids of `words` in `vocabulary` (first occurrence), or UnknownWordError."""
+    index = {}
+    for i, word in enumerate(vocabulary):
+        index.setdefault(word, i)
+    ids = []
+    for word in words:
+        if word not in index:
+            raise UnknownWordError(word, vocabulary)
+        ids.append(index[word])
+    return ids
+
+
+def _context_length(model):
+    """How many word ids the model reads per example."""
+    length = getattr(model, "context_length", None)
+    if length is None:
+        try:
+            length = model.input_shape[-1]
+        except (AttributeError, TypeError, ValueError, IndexError):
+            length = None
+    return 3 if length is None else int(length)
+
+
+def _four_grams(data):
+    """(inputs (N, 3), targets (N,)) from a pair or an (N, 4) array."""
+    if hasattr(data, "train") and hasattr(data, "vocabulary"):
+        raise InvalidInputError(
+            "`data` must be one split, such as `data.train` of `load_csc321`, "
+            "not the whole `CSC321Data`."
+        )
+    if isinstance(data, tuple) and len(data) == 2:
+        inputs, targets = np.asarray(data[0]), np.asarray(data[1])
+    else:
+        try:
+            rows = np.asarray(data)
+        except ValueError:
+            rows = np.empty((0,))
+        if rows.ndim != 2 or rows.shape[1] != 4:
+            raise InvalidInputError(
+                "`data` must be a pair (inputs (N, 3), targets (N,)) or an "
+                f"(N, 4) array of word ids. Received shape {rows.shape}"
+            )
+        inputs, targets = rows[:, :3], rows[:, 3]
+    if inputs.ndim != 2 or inputs.shape[1] != 3 or targets.shape != inputs.shape[:1]:
+        raise InvalidInputError(
+            "`data` must be a pair (inputs (N, 3), targets (N,)) or an (N, 4) "
+            f"array of word ids. Received shapes {inputs.shape} and {targets.shape}"
+        )
+    return inputs, targets

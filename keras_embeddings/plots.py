@@ -443,3 +443,77 @@ def _ticks(values, num_labels=6):
     step = max(1, round((len(values) - 1) / (num_labels - 1)))  # ends labelled
     index = np.arange(0, len(values), step)
     return index + 0.5, [f"{values[i]:.3g}" for i in index]
+
+
+def plot_dimension_sweep(dimensions, losses, path):
+    """Plot final training and validation losses against the embedding dimension.
+
+    The CSC321 lab's GloVe figures ("Effect of embedding dimension"): two
+    panels, training loss and validation loss, one line per model, the best
+    dimension on validation circled. The dimension axis is logarithmic, and
+    so is a loss axis whose values span more than a factor of 10 (the lab's
+    log-log plots; a narrower range would show no tick labels). Taught in
+    `tutorials/07_glove.py`.
+
+    Args:
+        dimensions: list of positive numbers, the embedding dimensions.
+        losses: dict model label -> dict with `"loss"` and `"val_loss"`,
+            each a list with one final loss per dimension, e.g.
+            `{"asymmetric": {"loss": [...], "val_loss": [...]}, ...}`.
+        path: str or path-like, the PNG file to write.
+
+    Returns:
+        The path written, as a str.
+    """
+    dims = _float_values("dimensions", dimensions)
+    if dims.ndim != 1 or dims.size == 0 or np.any(dims <= 0):
+        raise InvalidInputError(
+            "`dimensions` must be a non-empty list of positive numbers. "
+            f"Received: dimensions={dimensions!r:.80}"
+        )
+    if not isinstance(losses, Mapping) or not losses:
+        raise InvalidInputError(
+            "`losses` must be a non-empty dict model label -> "
+            '{"loss": [...], "val_loss": [...]}. '
+            f"Received: losses={losses!r:.80}"
+        )
+    curves = {}
+    for label, series in losses.items():
+        for key in ("loss", "val_loss"):
+            values = series.get(key) if isinstance(series, Mapping) else None
+            values = None if values is None else _float_values("losses", values)
+            if values is None or values.shape != dims.shape:
+                raise InvalidInputError(
+                    f"`losses[{label!r}][{key!r}]` must list one loss per "
+                    f"dimension ({dims.size}). Received: {values!r:.80}"
+                )
+            curves[label, key] = values
+
+    with sns.axes_style("whitegrid"):
+        figure = Figure(figsize=(10, 4), layout="constrained")
+        axes = figure.subplots(1, 2)
+        for ax, (key, name) in zip(
+            axes, (("loss", "training loss"), ("val_loss", "validation loss"))
+        ):
+            for label in losses:
+                values = curves[label, key]
+                (line,) = ax.plot(dims, values, marker="o", label=str(label))
+                if key == "val_loss":
+                    best = int(np.argmin(values))
+                    ax.plot(
+                        dims[best],
+                        values[best],
+                        "o",
+                        markersize=14,
+                        markerfacecolor="none",
+                        color=line.get_color(),
+                    )
+            ax.set_xscale("log")
+            values = np.concatenate([curves[label, key] for label in losses])
+            if np.all(values > 0) and values.max() > 10 * values.min():
+                ax.set_yscale("log")  # as the lab's loglog plots; else no ticks
+            ax.set_xticks(dims, [f"{d:g}" for d in dims])
+            ax.minorticks_off()
+            ax.set(title=f"{name} vs embedding dimension", xlabel="d", ylabel=name)
+            ax.legend()
+    return _save_png(figure, path)

@@ -20,6 +20,12 @@ TIMEOUT_S = 300  # smoke runs take well under a minute; leave room for busy CI
 
 # Files a tutorial must write under KERAS_EMBEDDINGS_OUT.
 EXPECTED_FILES = {
+    "07_glove.py": [
+        "history.png",
+        "dimension_sweep.png",
+        "glove_2d.png",
+        "glove_tsne.png",
+    ],
     "02_neuron_to_layer.py": [
         "neurons_1d.png",
         "neurons_2d_sigmoid.png",
@@ -61,6 +67,11 @@ EXPECTED_OUTPUT = {
         "[0.25 0.25 0.   0.5  0.  ]",  # the CBOW notebook's context vector
     ],
     "04_next_token_lstm.py": ["tensorboard --logdir"],
+    "07_glove.py": [
+        "symmetric == asymmetric + transpose: True",
+        "asymmetric: 2,500 parameters, 2V(d + 1) = 2,500",
+        'X["new", "york"] = 1893, X["york", "new"] = 0',
+    ],
     "10_gradients_by_hand.py": [
         "[48. 12. 24.]",  # hw1 §1.3.1: H y for v = [4, 1, 2], y = [2, 2, 1]
         "Gradient check failed for weight `scale_g/w`",

@@ -10,12 +10,27 @@ from keras_embeddings.datasets.builtin import (
     builtin_corpus_path,
     load_builtin_corpus,
 )
+from keras_embeddings.datasets.cooccurrence import cooccurrence, cooccurrence_pairs
+from keras_embeddings.datasets.csc321 import (
+    CSC321_URL,
+    CSC321Data,
+    load_classic_params,
+    load_csc321,
+    safe_load_pickle,
+)
 from keras_embeddings.datasets.next_token import next_token_dataset, next_token_windows
 
 __all__ = [
+    "CSC321_URL",
+    "CSC321Data",
     "LECTURE_CORPUS",
     "builtin_corpus_path",
+    "cooccurrence",
+    "cooccurrence_pairs",
     "load_builtin_corpus",
+    "load_classic_params",
+    "load_csc321",
     "next_token_dataset",
     "next_token_windows",
+    "safe_load_pickle",
 ]

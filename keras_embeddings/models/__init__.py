@@ -4,7 +4,14 @@
 neurons (no embedding), from the neuron-to-layer lab.
 """
 
+from keras_embeddings.models.glove import GloVe, SumSquaredError
 from keras_embeddings.models.next_token import NextTokenModel, load_model
 from keras_embeddings.models.superincreasing import superincreasing_detector
 
-__all__ = ["NextTokenModel", "load_model", "superincreasing_detector"]
+__all__ = [
+    "GloVe",
+    "NextTokenModel",
+    "SumSquaredError",
+    "load_model",
+    "superincreasing_detector",
+]

@@ -1,0 +1,243 @@
+"""GloVe: word vectors fitted to log co-occurrence counts (Pennington et al. 2014).
+
+The CSC321 lab's simplified GloVe, as a Keras model trained with
+`model.fit`. Each word `i` has a vector `w_i` and a bias `b_i` for when it
+comes first in a pair, and `w~_j`, `b~_j` for when it comes second; the model
+scores a pair `(i, j)` as `w_i . w~_j + b_i + b~_j` and is fitted to
+`log X_ij` by least squares:
+
+    L = sum_ij (w_i . w~_j + b_i + b~_j - log X_ij)^2
+
+The symmetric model ties the two sides (`W~ = W`, `b~ = b`). Unlike
+Pennington et al., the lab fits every entry of the smoothed matrix
+`log(X + 0.5)` with equal weight; their weighting `f(X_ij)` is
+`model.fit(pairs, values, sample_weight=f(X_ij))` here.
+
+Two ways to feed the matrix, same loss:
+
+- pairs: `x` of shape `(n, 2)` holding `(i, j)`, `y` the `n` values
+  `log X_ij` (`datasets.cooccurrence_pairs`). The general form: any subset
+  of entries (e.g. only the non-zero counts of a large sparse matrix),
+  mini-batches, per-entry `sample_weight`.
+- rows: `x` word ids of shape `(n,)`, `y` their rows of the matrix,
+  `(n, V)`. Each step scores whole rows with one matrix product
+  `W[i] @ W~.T`, which for a small dense matrix is far faster than
+  gathering `V * V` pairs (one full-batch step at `d = 256`, `V = 250`:
+  a few milliseconds instead of about 0.4 s on a 2-core CPU). `x = np.arange(V)`,
+  `y = log_x`, `batch_size=V` is the lab's full-batch training.
+
+Taught in `tutorials/07_glove.py`.
+"""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_embeddings.errors import InvalidInputError
+
+_VECTORS = ("w", "w_tilde", "mean")
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise InvalidInputError(
+            f"`{name}` must be a positive integer. Received: {name}={value!r}"
+        )
+    return int(value)
+
+
+@keras.saving.register_keras_serializable(package="keras_embeddings")
+class SumSquaredError(keras.losses.Loss):
+    """The lab's GloVe loss: the sum of squared errors over every entry.
+
+    Each example's loss is its squared error summed over the last axis (one
+    value for a pair, `V` for a row of the matrix); the default
+    `reduction="sum"` then sums over the batch, not the mean Keras' `"mse"`
+    takes. On the whole matrix in one batch it is `L` of the lab's
+    `loss_GLoVE`.
+
+    Args:
+        reduction: how to combine the examples' losses; `"sum"` (default).
+        name: str, the loss name.
+        dtype: the dtype of the computation, default `keras.config.floatx()`.
+
+    Example:
+
+    ```python
+    SumSquaredError()(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]]))  # 5.0
+    ```
+    """
+
+    def __init__(self, reduction="sum", name="sum_squared_error", dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        y_true = ops.cast(y_true, y_pred.dtype)
+        if len(y_true.shape) == len(y_pred.shape) - 1:
+            y_true = ops.expand_dims(y_true, -1)  # pairs: (batch,) -> (batch, 1)
+        return ops.sum(ops.square(y_pred - y_true), axis=-1)  # (batch,)
+
+
+@keras.saving.register_keras_serializable(package="keras_embeddings")
+class GloVe(keras.Model):
+    """GloVe word vectors: scores `w_i . w~_j + b_i + b~_j` fitted to `log X_ij`.
+
+    The model reads pairs of word ids `(i, j)` and predicts the log
+    co-occurrence `log X_ij`, or reads word ids `i` and predicts their whole
+    rows `log X_i:`; `compile()` alone gives the lab's loss,
+    `SumSquaredError`, the *sum* (not the mean) of squared errors over the
+    batch. Trained on the whole matrix in one batch, the logged `loss` is
+    the lab's `loss_GLoVE` exactly, and plain SGD with the lab's learning
+    rate `0.05 / V` is its full-batch gradient descent, step for step (the
+    logged `loss` is the value before each step, `val_loss` the one after).
+    Mini-batches work too (stochastic gradient descent on the same loss),
+    but then the logged values are averages of batch sums, not `L`.
+    For the lab's float64 arithmetic, call
+    `keras.config.set_floatx("float64")` before creating the model (Keras
+    computes compiled losses in `floatx`).
+
+    Args:
+        vocabulary_size: int, `V`, the number of words (ids `0..V-1`; no
+            padding id).
+        embedding_dim: int, `d`, the size of each word vector.
+        symmetric: bool, tie the two sides: one vector and one bias per
+            word, `L = sum_ij (w_i . w_j + b_i + b_j - log X_ij)^2`.
+            `V * (d + 1)` parameters instead of `2 * V * (d + 1)`.
+        embeddings_initializer: initializer of `W` (and `W~`); default the
+            lab's normal with standard deviation 0.1.
+        bias_initializer: initializer of `b` (and `b~`); default as above.
+
+    Input shape:
+        int tensor `(batch, 2)`, the pairs `(i, j)`; or `(batch,)`, word
+        ids `i` (rows).
+
+    Output shape:
+        `(batch, 1)`, the scores `w_i . w~_j + b_i + b~_j` of the pairs; or
+        `(batch, vocabulary_size)`, the scores of `i` with every `j`.
+
+    Example:
+
+    ```python
+    from keras_embeddings.datasets import cooccurrence, cooccurrence_pairs
+
+    ngrams = np.random.default_rng(0).integers(0, 20, size=(500, 4))
+    log_x = cooccurrence(ngrams, 20, symmetric=False, delta_smoothing=0.5, log=True)
+    pairs, values = cooccurrence_pairs(log_x)  # (400, 2), (400,)
+    model = GloVe(vocabulary_size=20, embedding_dim=4)
+    model.compile(optimizer=keras.optimizers.SGD(0.05 / 20))  # the lab's
+    model.fit(pairs, values, batch_size=len(pairs), epochs=20, verbose=0)
+    # The same loss and steps, fed row by row (faster for a dense matrix):
+    model.fit(np.arange(20), log_x, batch_size=20, epochs=20, verbose=0)
+    model.get_embeddings().shape  # (20, 4)
+    ```
+    """
+
+    def __init__(
+        self,
+        vocabulary_size,
+        embedding_dim,
+        symmetric=False,
+        embeddings_initializer=None,
+        bias_initializer=None,
+        **kwargs,
+    ):
+        kwargs.setdefault("name", "glove")  # not Keras' automatic "glo_ve"
+        super().__init__(**kwargs)
+        self.vocabulary_size = _positive_int("vocabulary_size", vocabulary_size)
+        self.embedding_dim = _positive_int("embedding_dim", embedding_dim)
+        if not isinstance(symmetric, (bool, np.bool_)):
+            raise InvalidInputError(
+                f"`symmetric` must be True or False. Received: symmetric={symmetric!r}"
+            )
+        self.symmetric = bool(symmetric)
+        default = {"class_name": "RandomNormal", "config": {"stddev": 0.1}}
+        self.embeddings_initializer = keras.initializers.get(
+            embeddings_initializer or default
+        )
+        self.bias_initializer = keras.initializers.get(bias_initializer or default)
+        self.build((None, 2))
+
+    def build(self, input_shape):
+        size, dim = self.vocabulary_size, self.embedding_dim
+        self.w = self.add_weight(
+            shape=(size, dim), initializer=self.embeddings_initializer, name="w"
+        )
+        self.b = self.add_weight(
+            shape=(size,), initializer=self.bias_initializer, name="b"
+        )
+        if self.symmetric:
+            self.w_tilde, self.b_tilde = self.w, self.b
+        else:
+            self.w_tilde = self.add_weight(
+                shape=(size, dim),
+                initializer=self.embeddings_initializer,
+                name="w_tilde",
+            )
+            self.b_tilde = self.add_weight(
+                shape=(size,), initializer=self.bias_initializer, name="b_tilde"
+            )
+        self.built = True
+
+    def call(self, inputs):
+        inputs = ops.cast(inputs, "int32")
+        if len(inputs.shape) == 1:  # rows: word ids i
+            w_i = ops.take(self.w, inputs, axis=0)  # (batch, embedding_dim)
+            score = ops.matmul(w_i, ops.transpose(self.w_tilde))  # (batch, V)
+            return score + ops.take(self.b, inputs)[:, None] + self.b_tilde[None, :]
+        first, second = inputs[:, 0], inputs[:, 1]  # (batch,) each
+        w_i = ops.take(self.w, first, axis=0)  # (batch, embedding_dim)
+        w_j = ops.take(self.w_tilde, second, axis=0)  # (batch, embedding_dim)
+        score = ops.sum(w_i * w_j, axis=-1)  # (batch,)
+        score = score + ops.take(self.b, first) + ops.take(self.b_tilde, second)
+        return score[:, None]  # (batch, 1)
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) == 1:
+            return (input_shape[0], self.vocabulary_size)
+        return (input_shape[0], 1)
+
+    def compile(self, optimizer="adam", loss=None, metrics=None, **kwargs):
+        """`compile` with the lab's loss, `SumSquaredError` (sum over the batch)."""
+        if loss is None:
+            loss = SumSquaredError()
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+
+    def compile_from_config(self, config):
+        # Keras skips this for models that override `compile`; ours only adds
+        # a default loss, so restoring the saved arguments is safe.
+        config = keras.saving.deserialize_keras_object(config)
+        self.compile(**config)
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    def get_embeddings(self, vectors="w"):
+        """The word vectors, `(vocabulary_size, embedding_dim)`; row `i` is word `i`.
+
+        Args:
+            vectors: `"w"` (default, as the lab plots: each word's vector
+                as the first word of a pair), `"w_tilde"` (as the second
+                word), or `"mean"`, `(W + W~) / 2` (Pennington et al. use
+                the sum, which has the same cosine neighbours). All three
+                are `W` for a symmetric model.
+        """
+        if vectors not in _VECTORS:
+            raise InvalidInputError(
+                f"`vectors` must be one of {list(_VECTORS)}. Received: vectors={vectors!r}"
+            )
+        w = ops.convert_to_numpy(self.w)
+        if vectors == "w":
+            return w
+        w_tilde = ops.convert_to_numpy(self.w_tilde)
+        return w_tilde if vectors == "w_tilde" else (w + w_tilde) / 2
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "symmetric": self.symmetric,
+            "embeddings_initializer": keras.initializers.serialize(
+                self.embeddings_initializer
+            ),
+            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+        }
