@@ -67,6 +67,11 @@ EXPECTED_OUTPUT = {
         "[0.25 0.25 0.   0.5  0.  ]",  # the CBOW notebook's context vector
     ],
     "04_next_token_lstm.py": ["tensorboard --logdir"],
+    "05_cbow_step_by_step.py": [
+        "0.08276947985173956",
+        "[0.         0.         0.17045858]",
+        "same W2, b2 as the notebook: True True",
+    ],
     "07_glove.py": [
         "symmetric == asymmetric + transpose: True",
         "asymmetric: 2,500 parameters, 2V(d + 1) = 2,500",

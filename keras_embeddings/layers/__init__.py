@@ -1,5 +1,6 @@
 """Layers: the lecture's neuron, a layer of neurons, the hard threshold activation."""
 
+from keras_embeddings.layers.context_average import ContextAverage
 from keras_embeddings.layers.neuron import (
     Neuron,
     NeuronLayer,
@@ -9,6 +10,7 @@ from keras_embeddings.layers.neuron import (
 )
 
 __all__ = [
+    "ContextAverage",
     "Neuron",
     "NeuronLayer",
     "get_activation",
