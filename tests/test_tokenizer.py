@@ -8,10 +8,12 @@ checks that state and outputs are identical.
 
 import ast
 import collections
+import copy
 import doctest
 import gc
 import itertools
 import json
+import pickle
 import random
 import re
 from pathlib import Path
@@ -339,6 +341,180 @@ def test_text_to_word_sequence_matches_legacy(corpus, kwargs):
         )
 
 
+# ----------------------------------------------------- texts just fitted
+# `texts_to_sequences` on the very str objects of the last `fit_on_texts`
+# reads their words off numbers kept by the fit instead of splitting them.
+
+
+def _equal_copy(text):
+    """A str equal to `text` that is another object where CPython allows it."""
+    return text.encode("utf-8").decode("utf-8")
+
+
+def _refuse_tokenizing(tokenizer, monkeypatch):
+    """Make `tokenizer` raise if it splits a text again."""
+
+    def refuse(texts):
+        raise AssertionError("texts were tokenized again")
+
+    monkeypatch.setattr(tokenizer, "_tokenize", refuse)
+
+
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"num_words": 5},
+        {"oov_token": "<OOV>"},
+        {"num_words": 5, "oov_token": "<OOV>"},
+        {"char_level": True, "num_words": 8},
+        {"lower": False, "filters": "", "oov_token": "<OOV>"},
+        {"split": ",", "num_words": 4},
+    ],
+)
+def test_texts_just_fitted_match_legacy(kwargs, corpus):
+    texts = CORPORA[corpus]
+    ours, legacy = _both(**kwargs)
+    ours.fit_on_texts(texts)
+    legacy.fit_on_texts(texts)
+    assert ours._fitted is not None
+    copied = [_equal_copy(text) for text in texts]
+    assert any(a is not b for a, b in zip(copied, texts))
+    replaced = texts[:5] + ["The new CAT, the end!"] + texts[6:]
+    for data in [
+        texts,
+        copied,
+        replaced,
+        texts[:10],
+        texts[10:],
+        texts + texts,
+        [texts[3]] * 4,
+    ]:
+        assert ours.texts_to_sequences(data) == legacy.texts_to_sequences(data)
+    assert list(ours.texts_to_sequences_generator(iter(texts))) == (
+        legacy.texts_to_sequences(texts)
+    )
+    for mode in MODES:
+        assert_same_matrix(ours, legacy, "texts_to_matrix", texts, mode)
+
+
+def test_texts_just_fitted_are_not_tokenized_again(monkeypatch):
+    # Tiny batches and parts: the numbers kept span many of each.
+    monkeypatch.setattr(tokenizer_module, "_BATCH_SIZE", 7)
+    monkeypatch.setattr(tokenizer_module, "_PART_CHARS", 40)
+    texts = CORPORA["unicode"] * 3
+    ours, legacy = _both(num_words=9, oov_token="<OOV>")
+    ours.fit_on_texts(texts)
+    legacy.fit_on_texts(texts)
+    expected = legacy.texts_to_sequences(texts)
+    _refuse_tokenizing(ours, monkeypatch)
+    assert ours.texts_to_sequences(texts) == expected
+    assert ours.texts_to_sequences(texts[:20]) == expected[:20]
+    for mode in MODES:
+        assert_same_matrix(ours, legacy, "texts_to_matrix", texts, mode)
+    with pytest.raises(AssertionError, match="tokenized again"):
+        ours.texts_to_sequences([_equal_copy(texts[1]) + " "])
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [
+        ("lower", False),
+        ("filters", ""),
+        ("split", ","),
+        ("char_level", True),
+        ("analyzer", lambda text: text.split("a")),
+    ],
+)
+def test_setting_changed_after_fit_matches_legacy(setting, value):
+    texts = CORPORA["unicode"]
+    ours, legacy = _both(oov_token="<OOV>")
+    ours.fit_on_texts(texts)
+    legacy.fit_on_texts(texts)
+    for tokenizer in (ours, legacy):
+        setattr(tokenizer, setting, value)
+    assert ours.texts_to_sequences(texts) == legacy.texts_to_sequences(texts)
+    for mode in MODES:
+        assert_same_matrix(ours, legacy, "texts_to_matrix", texts, mode)
+
+
+def test_index_edited_after_fit_matches_legacy():
+    texts = CORPORA["ascii"]
+    ours, legacy = _both(oov_token="<OOV>")
+    ours.fit_on_texts(texts)
+    legacy.fit_on_texts(texts)
+
+    def edit_and_compare(edit):
+        for tokenizer in (ours, legacy):
+            edit(tokenizer)
+        assert ours.texts_to_sequences(texts) == legacy.texts_to_sequences(texts)
+
+    edit_and_compare(lambda t: setattr(t, "num_words", 4))
+    edit_and_compare(lambda t: t.word_index.update({"cat": 2, "the": 40}))
+    edit_and_compare(lambda t: t.word_index.pop("mat"))
+    edit_and_compare(lambda t: setattr(t, "oov_token", None))
+    edit_and_compare(lambda t: setattr(t, "num_words", None))
+    # `oov_token` missing from the index: Keras 2 emits None for unknown words.
+    edit_and_compare(lambda t: setattr(t, "oov_token", "<missing>"))
+
+
+def test_two_fits_then_either_batch_matches_legacy():
+    first, second = CORPORA["ascii"], CORPORA["unicode"]
+    ours, legacy = _both(num_words=12, oov_token="<OOV>")
+    for texts in (first, second):
+        ours.fit_on_texts(texts)
+        legacy.fit_on_texts(texts)
+    for data in [first, second, first + second, second + first]:
+        assert ours.texts_to_sequences(data) == legacy.texts_to_sequences(data)
+    # Counting documents of sequences leaves the index, so the words, alone.
+    sequences = [[1, 2], [3]]
+    ours.fit_on_sequences(sequences)
+    legacy.fit_on_sequences(sequences)
+    assert ours.texts_to_sequences(second) == legacy.texts_to_sequences(second)
+    assert_same_matrix(ours, legacy, "texts_to_matrix", second, "tfidf")
+
+
+def test_only_plain_str_texts_are_kept(monkeypatch):
+    tokenizer = Tokenizer()
+    for texts in (
+        [],
+        [["already", "tokenized"], "a str"],
+        [np.str_("numpy"), "str"],
+    ):
+        tokenizer.fit_on_texts(["some str"])
+        assert tokenizer._fitted is not None
+        tokenizer.fit_on_texts(texts)  # drops what the last call kept
+        assert tokenizer._fitted is None
+    tokenizer = Tokenizer(analyzer=str.split)
+    tokenizer.fit_on_texts(["a b"])
+    assert tokenizer._fitted is None
+    # Past the limit nothing is kept, and the outputs are the same.
+    monkeypatch.setattr(tokenizer_module, "_FITTED_LIMIT", 30)
+    texts = CORPORA["ascii"]
+    ours, legacy = _both()
+    ours.fit_on_texts(texts)
+    legacy.fit_on_texts(texts)
+    assert ours._fitted is None
+    assert ours.texts_to_sequences(texts) == legacy.texts_to_sequences(texts)
+
+
+def test_kept_words_are_neither_pickled_nor_copied():
+    texts = CORPORA["unicode"]
+    tokenizer = Tokenizer(num_words=7, oov_token="<OOV>")
+    tokenizer.fit_on_texts(texts)
+    expected = tokenizer.texts_to_sequences(texts)
+    for clone in (
+        pickle.loads(pickle.dumps(tokenizer)),
+        copy.deepcopy(tokenizer),
+        copy.copy(tokenizer),
+    ):
+        assert "_fitted" not in vars(clone) and clone._fitted is None
+        assert clone.texts_to_sequences(texts) == expected
+        assert_same_state(clone, tokenizer)
+    assert tokenizer._fitted is not None
+
+
 # ------------------------------------------------------------------ JSON
 
 
@@ -453,6 +629,22 @@ def test_unknown_keyword_and_keras_1_alias():
 # ----------------------------------------------------------- internals
 
 
+def test_joined_texts_are_split_in_parts(monkeypatch):
+    monkeypatch.setattr(tokenizer_module, "_PART_CHARS", 10)
+    texts = ["abcd", "", "efghijklmnop", "q", "rs", "t" * 25, "u", "v"]
+    parts = list(tokenizer_module._parts("|".join(texts), "|"))
+    assert [part.split("|") for part in parts] == [texts[:3], texts[3:6], texts[6:]]
+    parts = list(Tokenizer()._tokenize(texts))
+    assert [lengths.tolist() for _, lengths, _ in parts] == [
+        [1, 0, 1],
+        [1] * 3,
+        [1] * 2,
+    ]
+    assert [token for tokens, _, _ in parts for token in tokens] == texts[:1] + texts[
+        2:
+    ]
+
+
 def test_whitespace_table_is_what_str_split_splits_on():
     whitespace = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
     assert sorted(tokenizer_module._WHITESPACE) == sorted(whitespace)
@@ -465,15 +657,19 @@ def test_whitespace_table_is_what_str_split_splits_on():
 def test_fast_path_is_taken_for_plain_texts():
     tokenizer = Tokenizer()
     table = tokenizer_module._translation_table(tokenizer.filters, tokenizer.split)
-    joined = tokenizer._tokenize_joined(CORPORA["unicode"], table)
+    texts = CORPORA["unicode"]
+    joined = tokenizer_module._join(texts, tokenizer.filters + tokenizer.split)
     assert joined is not None
-    assert joined[0] == list(
-        itertools.chain.from_iterable(map(text_to_word_sequence, CORPORA["unicode"]))
-    )
+    tokens, lengths, _ = tokenizer._tokenize_joined(*joined, table)
+    words = list(map(text_to_word_sequence, texts))
+    assert tokens == list(itertools.chain.from_iterable(words))
+    assert lengths.tolist() == list(map(len, words))
     # A text holding a separator: the next one is used, or none at all.
-    tokens, lengths, _ = tokenizer._tokenize_joined(["a\x1cb", "c d"], table)
+    joined = tokenizer_module._join(["a\x1cb", "c d"], "")
+    assert joined == ("a\x1cb\x1dc d", "\x1d")
+    tokens, lengths, _ = tokenizer._tokenize_joined(*joined, table)
     assert (tokens, lengths.tolist()) == (["a\x1cb", "c", "d"], [1, 2])
-    assert tokenizer._tokenize_joined(["\x1c\x1d\x1e\x1f", "c"], table) is None
+    assert tokenizer_module._join(["\x1c\x1d\x1e\x1f", "c"], "") is None
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -8,7 +8,8 @@ same matrices and JSON, so each class reads the other's `to_json`), but needs
 no TensorFlow, works under any Keras backend and is several times faster: a
 batch of texts is lowercased, filtered and split as one string, words are
 numbered and looked up with `dict` methods in C loops, and counting is done
-by NumPy on those numbers (`benchmarks/tokenizer.py` measures it).
+by NumPy on those numbers; `texts_to_sequences` on the texts just fitted
+reuses those numbers (`benchmarks/tokenizer.py` measures it).
 
 Taught in `tutorials/01_text_pipeline.py`.
 """
@@ -33,6 +34,12 @@ MODES = ("binary", "count", "tfidf", "freq")
 # Texts are processed in batches of this many: large enough to amortise the
 # per-call cost of `str.translate`, small enough to bound memory on streams.
 _BATCH_SIZE = 10_000
+# A batch of str texts is split into words this many characters at a time.
+# The words of a part are freed before the next part's are made, so their
+# memory is reused while still in the CPU caches, and temporary arrays stay
+# small enough for `malloc` to recycle rather than hand back to the system
+# and fault in afresh.
+_PART_CHARS = 65_536
 # Characters that join a batch of texts into one string. They are whitespace
 # to `str.split()` and neither cased nor case-ignorable, so splitting and
 # lowercasing the joined string treat each one like the end of a text.
@@ -90,6 +97,36 @@ def _batches(iterable):
     iterator = iter(iterable)
     while batch := list(itertools.islice(iterator, _BATCH_SIZE)):
         yield batch
+
+
+def _join(texts, reserved):
+    """The str `texts` joined into one string by one of `_SEPARATORS`.
+
+    Returns:
+        `(joined, separator)`, `separator` being neither in `reserved` nor in
+        any text; None if there is no such separator.
+    """
+    for separator in _SEPARATORS:
+        if separator not in reserved:
+            joined = separator.join(texts)
+            # More separators than joins: a text holds this one.
+            if joined.count(separator) == len(texts) - 1:
+                return joined, separator
+    return None
+
+
+def _parts(joined, separator):
+    """Cut `joined` at a `separator` every `_PART_CHARS` characters or so.
+
+    Yields:
+        Consecutive parts of `joined`, less the separators cut at: each is
+        whole texts joined by `separator`.
+    """
+    start = 0
+    while (end := joined.find(separator, start + _PART_CHARS)) >= 0:
+        yield joined[start:end]
+        start = end + 1
+    yield joined[start:]
 
 
 @contextlib.contextmanager
@@ -340,12 +377,13 @@ class Tokenizer:
 
         Tokens are those Keras 2 makes. Plain str texts split into words are
         joined into one string, so that lowercasing, filtering and splitting
-        run once per batch instead of once per text.
+        run on many texts at a time, `_PART_CHARS` characters at a time.
 
-        Returns:
-            `(tokens, lengths, one_shot)`: a list, an int array with one entry
-            per text, and the positions of texts for which `analyzer` returned
-            a one-shot iterator (Keras 2 counts their words, but consumes the
+        Yields:
+            `(tokens, lengths, one_shot)` for each part of consecutive texts:
+            a list, an int array with one entry per text of the part, and the
+            positions in the part of texts for which `analyzer` returned a
+            one-shot iterator (Keras 2 counts their words, but consumes the
             iterator before counting the texts a word occurs in).
         """
         table = _translation_table(self.filters, self.split)
@@ -355,9 +393,12 @@ class Tokenizer:
             and self.analyzer is None
             and set(map(type, texts)) == {str}
         ):
-            tokenized = self._tokenize_joined(texts, table)
-            if tokenized is not None:
-                return tokenized
+            joined = _join(texts, self.filters + self.split)
+            if joined is not None:
+                joined, separator = joined
+                for part in _parts(joined, separator):
+                    yield self._tokenize_joined(part, separator, table)
+                return
         sequences = [self._split_text(text, table) for text in texts]
         one_shot = []
         for position, sequence in enumerate(sequences):
@@ -366,19 +407,11 @@ class Tokenizer:
                     one_shot.append(position)
                 sequences[position] = list(sequence)
         lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(texts))
-        return list(itertools.chain.from_iterable(sequences)), lengths, one_shot
+        yield list(itertools.chain.from_iterable(sequences)), lengths, one_shot
 
-    def _tokenize_joined(self, texts, table):
-        """`_tokenize` for str texts split into words; None if it cannot apply."""
+    def _tokenize_joined(self, joined, separator, table):
+        """`_tokenize`'s output for a part: str texts joined by `separator`."""
         split = self.split
-        for separator in _SEPARATORS:
-            if separator not in self.filters and separator not in split:
-                joined = separator.join(texts)
-                # More separators than joins: a text holds this one.
-                if joined.count(separator) == len(texts) - 1:
-                    break
-        else:
-            return None
         if self.lower:
             joined = joined.lower()
         joined = joined.translate(table)
@@ -388,13 +421,12 @@ class Tokenizer:
         ):
             # `str.split()` splits on spaces and separators and drops empty
             # words itself, as Keras 2 does after `split(" ")`.
-            tokens = joined.split()
-            return tokens, _token_counts(joined, separator), []
+            return joined.split(), _token_counts(joined, separator), []
         sequences = [
             [word for word in text.split(split) if word]
             for text in joined.split(separator)
         ]
-        lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(texts))
+        lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
         return list(itertools.chain.from_iterable(sequences)), lengths, []
 
     def _split_text(self, text, table):
@@ -415,9 +447,9 @@ class Tokenizer:
         """Count the words of `texts` and index them by decreasing count.
 
         Can be called several times; counts add up and the index is rebuilt.
-        The tokens of plain str texts are kept (up to 2,000,000 of them, as
-        small ints), so that `texts_to_sequences` on the texts just fitted
-        reuses their words instead of splitting them again.
+        `texts_to_sequences` on the texts just fitted reuses their words: the
+        last call keeps, for up to 2,000,000 str texts and words, a reference
+        to each text and the number of each of its words.
 
         Args:
             texts: iterable of texts (str, or list of str already tokenized).
@@ -430,13 +462,7 @@ class Tokenizer:
         for batch in _batches(texts):
             with _gc_paused():
                 self.document_count += len(batch)
-                tokens, lengths, one_shot = self._tokenize(batch)
-                ids = np.fromiter(
-                    map(vocabulary.__getitem__, tokens),
-                    dtype=np.int32,
-                    count=len(tokens),
-                )  # (tokens,)
-            del tokens  # free the strings before the next batch makes more
+                ids, lengths, one_shot = self._numbered(batch, vocabulary)
             size = len(vocabulary)
             counts = _grown(counts, size) + np.bincount(ids, minlength=size)
             documents = _grown(documents, size) + _document_counts(
@@ -446,7 +472,7 @@ class Tokenizer:
                 fitted = None
 
         words = list(vocabulary)
-        first_fit = not self.word_counts
+        first_fit = not self.word_counts and not self.word_docs
         _add_counts(self.word_counts, words, counts.tolist())
         seen = documents > 0  # False only for words of one-shot iterators
         _add_counts(
@@ -455,7 +481,9 @@ class Tokenizer:
             documents[seen].tolist(),
         )
         if first_fit:
-            self._index_words(words, counts)
+            # The totals are this call's counts: no need to read the dicts.
+            indices = self._index_words(words, counts)
+            index_docs = zip(indices[seen].tolist(), documents[seen].tolist())
         else:
             self._index_words(
                 list(self.word_counts),
@@ -465,11 +493,42 @@ class Tokenizer:
                     count=len(self.word_counts),
                 ),
             )
+            index_docs = zip(
+                map(self.word_index.__getitem__, self.word_docs),
+                self.word_docs.values(),
+            )
+        self.index_docs.update(index_docs)
         if fitted is not None:
             self._fitted = fitted.done(words)
 
+    def _numbered(self, texts, vocabulary):
+        """`_tokenize(texts)`, each token replaced by its number in `vocabulary`.
+
+        Returns:
+            `(ids, lengths, one_shot)`, `ids` an int32 array of one number
+            per token.
+        """
+        ids, lengths, one_shot, start = [], [], [], 0
+        for tokens, part_lengths, part_one_shot in self._tokenize(texts):
+            ids.append(
+                np.fromiter(
+                    map(vocabulary.__getitem__, tokens),
+                    dtype=np.int32,
+                    count=len(tokens),
+                )
+            )
+            del tokens  # free the strings before the next part makes more
+            lengths.append(part_lengths)
+            one_shot.extend(start + position for position in part_one_shot)
+            start += len(part_lengths)
+        return np.concatenate(ids), np.concatenate(lengths), one_shot
+
     def _index_words(self, words, counts):
-        """Build `word_index`, `index_word` and `index_docs` from all word counts."""
+        """Rebuild `word_index` and `index_word` from every word and its count.
+
+        Returns:
+            An int array, the index each of `words` got.
+        """
         # A stable sort: words with equal counts keep their first-seen order,
         # as Keras 2's `list.sort(reverse=True)` does.
         order = np.argsort(-counts, kind="stable")
@@ -478,12 +537,10 @@ class Tokenizer:
         # Index 0 is reserved for padding, never given to a word.
         self.word_index = dict(zip(sorted_words, range(1, len(sorted_words) + 1)))
         self.index_word = dict(zip(self.word_index.values(), self.word_index))
-        self.index_docs.update(
-            zip(
-                map(self.word_index.__getitem__, self.word_docs),
-                self.word_docs.values(),
-            )
-        )
+        first = len(sorted_words) - len(words) + 1  # 2 after `oov_token`'s 1
+        indices = np.empty(len(words), dtype=np.int64)
+        indices[order] = np.arange(first, first + len(words))
+        return indices
 
     def _tokenization(self):
         """The settings that decide how a text is split into tokens."""
@@ -504,6 +561,11 @@ class Tokenizer:
 
         Words outside the index, or whose index is `num_words` or more, become
         `oov_token`'s index if there is one, and are dropped otherwise.
+
+        `texts_to_sequences` on the texts just fitted reuses their words: texts
+        that are the very str objects the last `fit_on_texts` call read, in
+        the same order, with `filters`, `lower`, `split`, `char_level` and
+        `analyzer` unchanged, are not split again (the result is the same).
 
         Args:
             texts: iterable of texts (str, or list of str already tokenized).
@@ -531,10 +593,12 @@ class Tokenizer:
         start = 0  # the position of `batch` in `texts`
         for batch in _batches(texts):
             with _gc_paused():
-                sequences = encode.fitted_batch(batch, start)
-                if sequences is None:
-                    tokens, lengths, _ = self._tokenize(batch)
-                    sequences = encode(tokens, lengths)
+                sequences = encode.from_fitted(batch, start)
+                if sequences is None:  # not the texts just fitted
+                    sequences = []
+                    for tokens, lengths, _ in self._tokenize(batch):
+                        sequences += encode(tokens, lengths)
+                        del tokens  # free the strings before the next part's
             start += len(batch)
             yield from sequences
 
@@ -763,8 +827,9 @@ class Tokenizer:
         )
 
 
-# The most tokens `fit_on_texts` keeps for `texts_to_sequences` (8 MB of ids).
-_FITTED_TOKENS_LIMIT = 2_000_000
+# The most tokens and texts `fit_on_texts` keeps for `texts_to_sequences`:
+# at most 16 MB of ids, offsets and references.
+_FITTED_LIMIT = 2_000_000
 
 
 class _FittedTexts:
@@ -796,8 +861,8 @@ class _FittedTexts:
 
     def add(self, batch, ids, lengths):
         """Keep a batch's tokens; False if they cannot all be kept."""
-        self.size += len(ids)
-        if self.size > _FITTED_TOKENS_LIMIT or set(map(type, batch)) - {str}:
+        self.size += len(ids) + len(batch)
+        if self.size > _FITTED_LIMIT or set(map(type, batch)) - {str}:
             return False
         self.texts.extend(batch)
         self.batch_ids.append(ids)
@@ -816,11 +881,16 @@ class _FittedTexts:
         del self.batch_ids, self.batch_lengths
         return self
 
-    def find(self, batch, start):
-        """`(ids, offsets)` of `batch` if it is `texts[start:]`'s first objects, else None."""
-        end = start + len(batch)
+    def find(self, texts, start):
+        """The token ids of `texts` if they are the kept ones from `start` on.
+
+        Returns:
+            `(ids, offsets)`, offsets from the first of `texts`; None unless
+            `texts` are the very objects `self.texts[start:][:len(texts)]`.
+        """
+        end = start + len(texts)
         if end > len(self.texts) or not all(
-            map(operator.is_, batch, self.texts[start:end])
+            map(operator.is_, texts, self.texts[start:end])
         ):
             return None
         offsets = self.offsets[start : end + 1]
@@ -886,12 +956,12 @@ class _WordEncoder:
             kept = indices != self._DROP
         return _cut(indices, offsets, kept)
 
-    def fitted_batch(self, batch, start):
-        """`self(tokens, lengths)` of `batch`, or None unless it was just fitted.
+    def from_fitted(self, texts, start):
+        """`self(tokens, lengths)` of `texts`, or None unless they were fitted.
 
-        `batch` is `texts[start:start + len(batch)]` of the `texts` encoded.
+        `texts` are the ones from position `start` of all the texts encoded.
         """
-        found = None if self.fitted is None else self.fitted.find(batch, start)
+        found = None if self.fitted is None else self.fitted.find(texts, start)
         if found is None or (self.oov_token is not None and self.oov_index is None):
             return None
         if self.fitted_indices is None:
@@ -901,9 +971,11 @@ class _WordEncoder:
             self.fitted_indices = np.fromiter(
                 self._indices(words), dtype=object, count=len(words)
             )
-            self.fitted_kept = self.fitted_indices != self._DROP
+            if self.oov_index is None:
+                kept = self.fitted_indices != self._DROP
+                self.fitted_kept = None if kept.all() else kept
         ids, offsets = found
-        kept = None if self.oov_index is not None else self.fitted_kept[ids]
+        kept = None if self.fitted_kept is None else self.fitted_kept[ids]
         return _cut(self.fitted_indices[ids], offsets, kept)
 
     def _indices(self, tokens):
