@@ -19,6 +19,11 @@ from keras_embeddings.datasets.csc321 import (
     safe_load_pickle,
 )
 from keras_embeddings.datasets.next_token import next_token_dataset, next_token_windows
+from keras_embeddings.datasets.word2vec import (
+    keep_probabilities,
+    negative_sampling_distribution,
+    word2vec_dataset,
+)
 
 __all__ = [
     "CSC321_URL",
@@ -27,10 +32,13 @@ __all__ = [
     "builtin_corpus_path",
     "cooccurrence",
     "cooccurrence_pairs",
+    "keep_probabilities",
     "load_builtin_corpus",
     "load_classic_params",
     "load_csc321",
+    "negative_sampling_distribution",
     "next_token_dataset",
     "next_token_windows",
     "safe_load_pickle",
+    "word2vec_dataset",
 ]

@@ -14,6 +14,7 @@ from keras_embeddings.text.encoding import (
     one_hot_vs_embedding,
 )
 from keras_embeddings.text.sequences import context_windows, ngram_sequences
+from keras_embeddings.text.skipgrams import make_sampling_table, skipgrams
 from keras_embeddings.text.tokenizer import (
     Tokenizer,
     text_to_word_sequence,
@@ -24,11 +25,13 @@ __all__ = [
     "OneHotVsEmbedding",
     "Tokenizer",
     "context_windows",
+    "make_sampling_table",
     "ngram_sequences",
     "one_hot",
     "one_hot_vs_embedding",
     "pad_sequences",
     "read_corpus",
+    "skipgrams",
     "text_to_word_sequence",
     "tokenize",
     "tokenizer_from_json",

@@ -1,0 +1,389 @@
+"""Word2vec training examples made on the fly from the token stream, in `tf.data`.
+
+`word2vec_dataset` turns id sequences into batches for `models.SkipGram`
+(skip-gram pairs) or `models.CBOWNegativeSampling` (context windows), the way
+word2vec and gensim make them (Mikolov et al., 2013, "Distributed
+Representations of Words and Phrases and their Compositionality"):
+
+1. **Subsampling** of frequent words, redrawn every epoch, with gensim's
+   `sample` formula: an occurrence of a word with count `c` is kept with
+   probability `min(1, (sqrt(c / t) + 1) * t / c)`, `t = sample * total`.
+   Dropped words are removed before windowing, so windows reach further.
+2. **Dynamic window**: each center word draws its window `b` uniformly from
+   `1..window_size` (gensim's `shrink_windows`), so near words count more.
+3. **Examples**: skip-gram gives one `(target, context)` pair per word within
+   `b` of the target in the same document; CBOW gives one row per center
+   word, its context ids padded with 0 to `2 * window_size`, and the center.
+4. **Negatives**: `negatives` ids per example drawn from the unigram
+   distribution raised to `ns_exponent` (0.75), by binary search of uniform
+   integers in the cumulative counts (gensim's `cum_table`).
+
+Nothing loops over pairs in Python: a block of up to 2**20 tokens is
+subsampled, shuffled and windowed with vectorized TensorFlow ops, the
+variable number of examples is re-cut into fixed batches (`rebatch`), and
+every batch gets its negatives in one `searchsorted`. All batches have the
+same shape (`jit_compile` compiles once) and every epoch has the same number
+of steps (the learning-rate schedule knows the total): the last batch is
+padded with examples of weight 0 and, when an epoch's subsample yields more
+examples than that, the surplus (at most a fraction of a batch, at random
+positions) is dropped.
+
+Taught in `tutorials/06_word2vec_at_scale.py`.
+"""
+
+import math
+
+import numpy as np
+
+from keras_embeddings.errors import InvalidInputError
+
+_MODELS = ("skipgram", "cbow")
+_BLOCK_TOKENS = 2**20
+_PREFETCH = 8
+_STACK = 16  # batches handed to tf.data at once
+
+
+def _positive_int(name, value, minimum=1):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < minimum
+    ):
+        raise InvalidInputError(
+            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
+        )
+    return int(value)
+
+
+def _flatten(sequences, vocabulary_size):
+    """Concatenated non-zero ids and the document index of each."""
+    if isinstance(sequences, np.ndarray) and sequences.ndim == 1:
+        sequences = [sequences]
+    ids, docs = [], []
+    for i, seq in enumerate(sequences):
+        seq = np.asarray(seq).reshape(-1)
+        if seq.size and not np.issubdtype(seq.dtype, np.integer):
+            raise InvalidInputError(
+                "`sequences` must hold integer word ids (e.g. "
+                f"Tokenizer.texts_to_sequences). Received dtype {seq.dtype}."
+            )
+        seq = seq[seq != 0]  # 0 is padding; gensim drops unknown words too
+        ids.append(seq.astype(np.int64))
+        docs.append(np.full(len(seq), i, dtype=np.int64))
+    ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+    docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+    if ids.size and (ids.min() < 0 or ids.max() >= vocabulary_size):
+        bad = ids.min() if ids.min() < 0 else ids.max()
+        raise InvalidInputError(
+            f"`sequences` ids must be in [0, vocabulary_size={vocabulary_size}). "
+            f"Received id {bad}."
+        )
+    return ids.astype(np.int32), docs.astype(np.int32)
+
+
+def keep_probabilities(counts, sample):
+    """Gensim's subsampling: the probability of keeping one occurrence of each word.
+
+    Args:
+        counts: 1-D array, `counts[i]` the corpus count of word id `i`.
+        sample: float >= 0, gensim's `sample` (0 keeps every word).
+
+    Returns:
+        float64 array like `counts`: `min(1, (sqrt(c / t) + 1) * t / c)` with
+        `t = sample * counts.sum()`; 1 where `c == 0` or `sample == 0`.
+
+    Example:
+
+    ```python
+    >>> # 1000 words, threshold t = 10: (sqrt(900 / 10) + 1) * 10 / 900 = 0.117
+    >>> keep_probabilities(np.array([0, 900, 90, 10]), sample=0.01).round(3).tolist()
+    [1.0, 0.117, 0.444, 1.0]
+
+    ```
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if not sample > 0:
+        return np.ones_like(counts)
+    threshold = sample * counts.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = (np.sqrt(counts / threshold) + 1) * threshold / counts
+    return np.where(counts > 0, np.minimum(keep, 1.0), 1.0)
+
+
+def negative_sampling_distribution(counts, ns_exponent=0.75):
+    """The probability of drawing each id as a negative: `counts ** ns_exponent`.
+
+    Args:
+        counts: 1-D array of word counts (id 0, padding, has count 0).
+        ns_exponent: float, 0.75 in word2vec; 1 is the unigram, 0 uniform
+            over the words that occur.
+
+    Returns:
+        float64 array summing to 1, 0 where `counts == 0`.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    weights = np.where(counts > 0, counts ** float(ns_exponent), 0.0)
+    return weights / weights.sum()
+
+
+def _check(model, window_size, negatives, sample, ns_exponent, batch_size, shared):
+    if model not in _MODELS:
+        raise InvalidInputError(
+            f"`model` must be one of {list(_MODELS)}. Received: model={model!r}"
+        )
+    _positive_int("window_size", window_size)
+    _positive_int("negatives", negatives)
+    _positive_int("batch_size", batch_size)
+    _positive_int("shared_negatives", shared)
+    if batch_size % shared:
+        raise InvalidInputError(
+            "`batch_size` must be a multiple of `shared_negatives`. Received: "
+            f"batch_size={batch_size}, shared_negatives={shared}"
+        )
+    if not (isinstance(sample, (int, float)) and 0 <= sample):
+        raise InvalidInputError(
+            f"`sample` must be a number >= 0 (0 disables subsampling). "
+            f"Received: sample={sample!r}"
+        )
+    if not (isinstance(ns_exponent, (int, float)) and math.isfinite(ns_exponent)):
+        raise InvalidInputError(
+            f"`ns_exponent` must be a finite number. Received: ns_exponent="
+            f"{ns_exponent!r}"
+        )
+
+
+class _Examples:
+    """Vectorized NumPy: a block of tokens -> its examples, for one epoch's draw."""
+
+    def __init__(self, ids, docs, keep, cum, model, window_size, negatives,
+                 shrink_windows, shuffle):  # fmt: skip
+        self.ids, self.docs, self.keep, self.cum = ids, docs, keep, cum
+        self.subsample = bool((keep < 1).any())
+        self.model = model
+        self.window = window_size
+        self.negatives = negatives
+        self.shrink = shrink_windows
+        self.shuffle = shuffle
+        self.num_blocks = max(1, -(-len(ids) // _BLOCK_TOKENS))
+        self.offsets = np.r_[np.arange(-window_size, 0), np.arange(1, window_size + 1)]
+
+    def block(self, block, rng):
+        """Every example of token block `block` (2**20 tokens)."""
+        start = block * _BLOCK_TOKENS
+        ids = self.ids[start : start + _BLOCK_TOKENS]
+        docs = self.docs[start : start + _BLOCK_TOKENS]
+        if self.subsample:  # gensim: drop before windowing, redrawn each epoch
+            kept = rng.random(len(ids)) < self.keep[ids]
+            ids, docs = ids[kept], docs[kept]  # docs stay sorted
+        n = len(ids)
+        centers = rng.permutation(n) if self.shuffle else np.arange(n)
+        if self.shrink:  # word2vec's dynamic window: reach uniform in 1..window
+            reach = rng.integers(1, self.window + 1, size=n)
+        else:
+            reach = np.full(n, self.window)
+        # Context positions of each center: its document's [first, last)
+        # range cut to [center - reach, center + reach].
+        first = np.searchsorted(docs, docs, side="left")[centers]  # (n,)
+        last = np.searchsorted(docs, docs, side="right")[centers]  # (n,)
+        low = np.maximum(first, centers - reach)  # (n,)
+        high = np.minimum(last, centers + reach + 1)  # (n,)
+        j = centers[:, None] + self.offsets[None, :]  # (n, 2 * window)
+        valid = (j >= low[:, None]) & (j < high[:, None])
+        center = ids[centers]  # (n,)
+        if self.model == "skipgram":
+            # Row-major like `valid`: each center once per context word.
+            return np.repeat(center, high - low - 1), ids[j[valid]]
+        has_context = high - low > 1
+        context = np.where(valid, ids[np.clip(j, 0, max(n - 1, 0))], 0)
+        return context[has_context], center[has_context]
+
+    def epoch(self, rng):
+        """Yield `(x, y)` example arrays, block after block, for one epoch."""
+        order = rng.permutation(self.num_blocks) if self.shuffle else range(
+            self.num_blocks
+        )
+        for block in order:
+            yield self.block(block, rng)
+
+    def sample_negatives(self, size, rng):
+        """Ids drawn with probability `count ** ns_exponent` (gensim's cum_table)."""
+        draws = rng.integers(0, self.cum[-1], size=size)
+        return np.searchsorted(self.cum, draws, side="right").astype(np.int32)
+
+
+def word2vec_dataset(
+    sequences,
+    vocabulary_size,
+    model="skipgram",
+    window_size=5,
+    negatives=5,
+    sample=1e-3,
+    ns_exponent=0.75,
+    batch_size=4096,
+    shared_negatives=16,
+    shrink_windows=True,
+    shuffle=True,
+    seed=None,
+):
+    """Word2vec (skip-gram or CBOW) batches with negatives, made on the fly.
+
+    Subsampling, window sizes, shuffling and negatives are redrawn every
+    epoch (every pass over the dataset); with a `seed` the whole sequence of
+    epochs is reproducible. See the module docstring for the recipe.
+
+    Args:
+        sequences: list of lists (or 1-D arrays) of int ids, one per document,
+            e.g. `Tokenizer.texts_to_sequences(texts)`; 0 (padding) is
+            dropped; windows never cross documents.
+        vocabulary_size: int, the largest id + 1 (the models' input size).
+        model: `"skipgram"` or `"cbow"`.
+        window_size: int, the largest distance between center and context.
+        negatives: int >= 1, negative ids per example (word2vec's `negative`).
+        sample: float >= 0, gensim's subsampling threshold (0: keep all).
+        ns_exponent: float, negatives are drawn with probability
+            `count ** ns_exponent`.
+        batch_size: int, examples per batch (pairs for skip-gram, center
+            words for CBOW). Large batches (1024 to 16384) train fastest.
+        shared_negatives: int dividing `batch_size`: how many consecutive
+            examples share one draw of `negatives` ids. 1 is word2vec's fresh
+            draw per example; sharing (Ji et al., 2016, "Parallelizing
+            Word2Vec in Shared and Distributed Memory") keeps every example's
+            objective the same in expectation, with `shared_negatives` times
+            fewer output rows to gather and update, which makes a CPU step
+            several times faster.
+        shrink_windows: bool, draw each center's window from
+            `1..window_size` (word2vec's dynamic window) instead of always
+            using `window_size`.
+        shuffle: bool, shuffle the examples of each block of 2**20 tokens
+            (and the block order) every epoch.
+        seed: int or None.
+
+    Returns:
+        A `tf.data.Dataset` of `(inputs, labels, sample_weight)` with a known
+        cardinality (its steps per epoch):
+        - `inputs = (x, y, negative_ids)`: `x` the target ids `(batch,)` for
+          skip-gram or the context ids `(batch, 2 * window_size)` (0-padded)
+          for CBOW, `y` the context (skip-gram) or center (CBOW) ids
+          `(batch,)`, `negative_ids` `(batch // shared_negatives, negatives)`,
+          all int32;
+        - `labels`: float32 `(batch, 1 + negatives)`, 1 then `negatives`
+          zeros;
+        - `sample_weight`: float32 `(batch,)`, 1 for real examples and 0 for
+          the padding that fills an epoch's last batch.
+
+    Raises:
+        InvalidInputError: bad arguments, ids outside `[0, vocabulary_size)`,
+            or a corpus without two neighbouring words.
+
+    Example:
+
+    ```python
+    ds = word2vec_dataset([[1, 2, 3, 4, 5, 6]] * 20, vocabulary_size=7,
+                          sample=0, batch_size=64, shared_negatives=1, seed=0)
+    (target, context, negative_ids), labels, weights = next(iter(ds))
+    # target, context: (64,) int32; negative_ids: (64, 5); labels: (64, 6)
+    ```
+    """
+    import tensorflow as tf
+
+    vocabulary_size = _positive_int("vocabulary_size", vocabulary_size, minimum=2)
+    _check(model, window_size, negatives, sample, ns_exponent, batch_size,
+           shared_negatives)  # fmt: skip
+    ids, docs = _flatten(sequences, vocabulary_size)
+    counts = np.bincount(ids, minlength=vocabulary_size)
+    keep = keep_probabilities(counts, sample)
+    if ids.size == 0 or not (docs[1:] == docs[:-1]).any():
+        raise InvalidInputError(
+            "`sequences` hold no two neighbouring words of one document, so there "
+            "is nothing to train on. Use a larger corpus (or a larger vocabulary)."
+        )
+    # Gensim's `cum_table`: cumulative probabilities on integers in [0, 2**31].
+    probability = negative_sampling_distribution(counts, ns_exponent)
+    cum = np.round(np.cumsum(probability) * 2**31).astype(np.int64)
+    examples = _Examples(ids, docs, keep, cum, model, window_size, negatives,
+                         shrink_windows, shuffle)  # fmt: skip
+    base = np.random.SeedSequence(seed).entropy if seed is None else seed
+    rows = batch_size // shared_negatives
+
+    def epoch_rng(epoch):
+        return np.random.default_rng([base, epoch])
+
+    # Steps per epoch: the examples of the first epoch's draw of subsampling
+    # and windows (other epochs differ by a fraction of a percent).
+    count = sum(len(y) for _, y in examples.epoch(epoch_rng(0)))
+    steps = max(1, -(-count // batch_size))
+    stacks = -(-steps // _STACK)
+
+    def batches(rng):
+        # One epoch: fixed batches sliced off each block's examples (NumPy
+        # views; never a loop over examples).
+        step, x, y = 0, None, None
+        for block_x, block_y in examples.epoch(rng):
+            # The previous block's leftover (< batch_size examples) goes first.
+            x = block_x if x is None else np.concatenate([x, block_x])
+            y = block_y if y is None else np.concatenate([y, block_y])
+            start = 0
+            while len(y) - start >= batch_size and step < steps:
+                yield x[start : start + batch_size], y[start : start + batch_size]
+                start, step = start + batch_size, step + 1
+            x, y = x[start:], y[start:]
+        while step < steps:  # pad the last batch, then whole batches
+            yield x, y
+            x, y, step = x[:0], y[:0], step + 1
+
+    def stack(group, rng):
+        # `_STACK` batches at once: padding to `batch_size` with weight 0 and
+        # the negatives of every batch in one draw.
+        k = len(group)
+        x = np.zeros((k, batch_size, *group[0][0].shape[1:]), np.int32)
+        y = np.zeros((k, batch_size), np.int32)
+        weights = np.zeros((k, batch_size), np.float32)
+        for i, (bx, by) in enumerate(group):
+            x[i, : len(by)], y[i, : len(by)], weights[i, : len(by)] = bx, by, 1
+        negative_ids = examples.sample_negatives((k, rows, negatives), rng)
+        return x, y, negative_ids, weights
+
+    state = {"epoch": 0, "stacks": None}
+
+    def next_stack(index):
+        # Called by tf.data once per stack, in order; stack 0 starts an epoch.
+        if index == 0:
+            rng = epoch_rng(state["epoch"])
+            state["epoch"] += 1
+            state["stacks"] = _grouped(batches(rng), _STACK, stack, rng)
+        return next(state["stacks"])
+
+    x_shape = (2 * window_size,) if model == "cbow" else ()
+    labels = np.zeros((1, 1, negatives + 1), np.float32)
+    labels[..., 0] = 1  # the positive word first
+
+    def to_tensors(index):
+        x, y, negative_ids, weights = tf.numpy_function(
+            next_stack, [index], [tf.int32, tf.int32, tf.int32, tf.float32],
+            stateful=True,
+        )  # fmt: skip
+        x.set_shape((None, batch_size, *x_shape))
+        y.set_shape((None, batch_size))
+        negative_ids.set_shape((None, rows, negatives))
+        weights.set_shape((None, batch_size))
+        k = tf.shape(y)[0]
+        stacked_labels = tf.broadcast_to(labels, [k, batch_size, negatives + 1])
+        return (x, y, negative_ids), stacked_labels, weights
+
+    # A NumPy function feeds tf.data whole stacks of batches (tf.data pays a
+    # fixed cost per element) and `unbatch` (C++) splits them; `prefetch`
+    # makes the next batches while the model trains.
+    dataset = tf.data.Dataset.range(stacks).map(to_tensors).unbatch()
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(steps))
+    return dataset.prefetch(_PREFETCH)
+
+
+def _grouped(items, size, combine, rng):
+    group = []
+    for item in items:
+        group.append(item)
+        if len(group) == size:
+            yield combine(group, rng)
+            group = []
+    if group:
+        yield combine(group, rng)
