@@ -7,13 +7,35 @@ neurons (no embedding), from the neuron-to-layer lab.
 from keras_embeddings.models.cbow import CBOW
 from keras_embeddings.models.glove import GloVe, SumSquaredError
 from keras_embeddings.models.next_token import NextTokenModel, load_model
+from keras_embeddings.models.ngram_lm import (
+    MaskedSparseCategoricalAccuracy,
+    NGramLanguageModel,
+    mask_inputs,
+    masked_dataset,
+    sample_input_mask,
+)
+from keras_embeddings.models.skipgram import (
+    CBOWNegativeSampling,
+    NegativeSamplingLoss,
+    SkipGram,
+    negative_sampling_loss,
+)
 from keras_embeddings.models.superincreasing import superincreasing_detector
 
 __all__ = [
     "CBOW",
+    "CBOWNegativeSampling",
     "GloVe",
+    "MaskedSparseCategoricalAccuracy",
+    "NGramLanguageModel",
+    "NegativeSamplingLoss",
     "NextTokenModel",
+    "SkipGram",
     "SumSquaredError",
     "load_model",
+    "mask_inputs",
+    "masked_dataset",
+    "negative_sampling_loss",
+    "sample_input_mask",
     "superincreasing_detector",
 ]

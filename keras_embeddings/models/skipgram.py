@@ -1,0 +1,366 @@
+"""Word2vec with negative sampling: skip-gram and CBOW (Mikolov et al., 2013).
+
+"Distributed Representations of Words and Phrases and their
+Compositionality": every word has an input vector (`target_embedding`, the
+word vectors one keeps) and an output vector (`context_embedding`). A
+training example scores the positive word and `k` negative words drawn from
+the unigram^0.75 distribution with dot products, and the logistic loss
+
+    -log sigmoid(u . v_pos) - sum_k log sigmoid(-u . v_neg_k)
+
+pushes the positive score up and the negative ones down. `u` is the input
+vector of the target word (skip-gram) or the mean input vector of the context
+words (CBOW). Only the rows of the words in a batch are gathered and updated
+(sparse `IndexedSlices` gradients): there is no softmax over the vocabulary.
+
+Training follows word2vec and gensim: `compile()` defaults to plain SGD on the
+sum of the example losses, so every example moves its rows by the learning
+rate times its own gradient, as in word2vec's per-pair update, with the
+learning rate decaying linearly from 0.025 to 0.025 * 1e-4 over
+`decay_steps` (gensim's `alpha` -> `min_alpha`). Input vectors start uniform
+in `[-0.5 / dim, 0.5 / dim]` and output vectors at zero, as in word2vec.
+SGD is also the exact optimizer for embedding rows: Keras 3's Adam on
+TensorFlow squares the gradient slices of a word before summing its
+duplicates in a batch.
+
+The input batches come from `datasets.word2vec_dataset` (subsampling,
+dynamic windows and negatives made on the fly); the skip-gram model also
+trains on Keras 2 `skipgrams()` pairs and labels.
+
+Taught in `tutorials/06_word2vec_at_scale.py`.
+"""
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from keras_embeddings.errors import InvalidInputError
+
+_SOURCES = ("input", "output", "average")
+
+
+def _positive_int(name, value, minimum=1):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < minimum
+    ):
+        raise InvalidInputError(
+            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
+        )
+    return int(value)
+
+
+@keras.saving.register_keras_serializable(package="keras_embeddings")
+def negative_sampling_loss(y_true, y_pred):
+    """Logistic loss of each example: `sum(softplus(-z) if y else softplus(z))`.
+
+    Args:
+        y_true: float `(batch, 1 + negatives)`: 1 for the positive word,
+            0 for the negatives (or `(batch, 1)` 0/1 labels of `skipgrams`).
+        y_pred: the logits `u . v`, same shape.
+
+    Returns:
+        `(batch,)`: `-log sigmoid(z_pos) - sum_k log sigmoid(-z_k)`.
+    """
+    y_true = ops.cast(y_true, y_pred.dtype)
+    # -log sigmoid(z) = softplus(-z); -log(1 - sigmoid(z)) = softplus(z).
+    losses = y_true * ops.softplus(-y_pred) + (1 - y_true) * ops.softplus(y_pred)
+    return ops.sum(losses, axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="keras_embeddings")
+class NegativeSamplingLoss(keras.losses.Loss):
+    """Word2vec's negative-sampling loss, summed over a batch by default.
+
+    `reduction="sum"` (the default) makes plain SGD apply the learning rate
+    to every example's gradient, like word2vec's one-pair-at-a-time update,
+    whatever the batch size. The per-example value is
+    `negative_sampling_loss(y_true, y_pred)`.
+
+    Args:
+        reduction: str, Keras' loss reduction (`"sum"`).
+        name: str.
+
+    Example:
+
+    ```python
+    loss = NegativeSamplingLoss()
+    loss(np.array([[1.0, 0.0]]), np.array([[0.0, 0.0]]))  # 2 * log(2) = 1.386
+    ```
+    """
+
+    def __init__(self, reduction="sum", name="negative_sampling_loss", dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        return negative_sampling_loss(y_true, y_pred)
+
+    def get_config(self):
+        return {"reduction": self.reduction, "name": self.name}
+
+
+class _Word2Vec(keras.Model):
+    """Shared parts: the two embedding tables, scoring, compile, export."""
+
+    def __init__(self, vocabulary_size, embedding_dim=100, negatives=5, **kwargs):
+        super().__init__(**kwargs)
+        self.vocabulary_size = _positive_int("vocabulary_size", vocabulary_size, 2)
+        self.embedding_dim = _positive_int("embedding_dim", embedding_dim)
+        self.negatives = _positive_int("negatives", negatives, minimum=0)
+        bound = 0.5 / self.embedding_dim  # word2vec's initialization
+        self.target_embedding = layers.Embedding(
+            self.vocabulary_size,
+            self.embedding_dim,
+            embeddings_initializer=keras.initializers.RandomUniform(-bound, bound),
+            name="target_embedding",
+        )
+        self.context_embedding = layers.Embedding(
+            self.vocabulary_size,
+            self.embedding_dim,
+            embeddings_initializer="zeros",
+            name="context_embedding",
+        )
+
+    def _damp(self, vectors, ids, counts):
+        import os
+        cap = float(os.environ.get("W2V_CAP", "0"))
+        if not cap:
+            return vectors
+        scale = ops.minimum(1.0, cap / ops.maximum(ops.take(counts, ids), 1.0))
+        scale = ops.expand_dims(ops.cast(scale, vectors.dtype), -1)
+        frozen = ops.stop_gradient(vectors)
+        return frozen + (vectors - frozen) * scale
+
+    def _score(self, u, positive, negative_ids):
+        """Logits `(batch, 1 + k)` of input vectors `u` against output rows."""
+        v = self.context_embedding(positive)  # (batch, dim)
+        if negative_ids is not None:
+            rows = ops.shape(negative_ids)[0]
+            g = ops.shape(positive)[0] // rows
+            counts = ops.cast(ops.bincount(ops.reshape(positive, (-1,)), minlength=self.vocabulary_size), "float32") + ops.cast(g, "float32") * ops.cast(ops.bincount(ops.reshape(negative_ids, (-1,)), minlength=self.vocabulary_size), "float32")
+            v = self._damp(v, positive, counts)
+        logits = ops.sum(u * v, axis=-1, keepdims=True)  # (batch, 1)
+        if negative_ids is None:
+            return logits
+        if negative_ids.shape[-1] != self.negatives:
+            raise InvalidInputError(
+                f"The model was built with negatives={self.negatives}, but the "
+                f"negative ids have shape {tuple(negative_ids.shape)}. Build the "
+                "dataset with the same `negatives`."
+            )
+        # Row r of `negative_ids` serves `batch // rows` consecutive examples
+        # (one row per example is word2vec; fewer rows share draws).
+        n = self.context_embedding(negative_ids)  # (rows, k, dim)
+        n = self._damp(n, negative_ids, counts)
+        rows = ops.shape(negative_ids)[0]
+        grouped = ops.reshape(u, (rows, -1, self.embedding_dim))  # (rows, g, dim)
+        scores = ops.matmul(grouped, ops.transpose(n, (0, 2, 1)))  # (rows, g, k)
+        scores = ops.reshape(scores, (-1, self.negatives))  # (batch, k)
+        return ops.concatenate([logits, scores], axis=-1)
+
+    def compile(
+        self,
+        optimizer=None,
+        loss=None,
+        metrics=None,
+        learning_rate=0.025,
+        decay_steps=None,
+        weighted_metrics=None,
+        **kwargs,
+    ):
+        """`compile` with word2vec's defaults.
+
+        Args:
+            optimizer: None for SGD at `learning_rate`, decaying linearly to
+                `learning_rate * 1e-4` over `decay_steps` when given (set it
+                to `epochs * dataset.cardinality()`); or any Keras optimizer.
+            loss: None for `NegativeSamplingLoss()` (summed over the batch).
+            metrics: passed on.
+            learning_rate: float, word2vec's `alpha` (0.025), used when
+                `optimizer` is None.
+            decay_steps: int or None, the training steps of the linear decay.
+            weighted_metrics: None adds `pair_loss`, the mean loss of one
+                example (padding examples, of weight 0, left out).
+            **kwargs: passed to `keras.Model.compile` (e.g. `jit_compile`,
+                `steps_per_execution`).
+        """
+        if optimizer is None:
+            rate = learning_rate
+            if decay_steps is not None:
+                rate = keras.optimizers.schedules.PolynomialDecay(
+                    learning_rate,
+                    _positive_int("decay_steps", decay_steps),
+                    end_learning_rate=learning_rate * 1e-4,
+                    power=1.0,
+                )
+            optimizer = keras.optimizers.SGD(learning_rate=rate)
+        if loss is None:
+            loss = NegativeSamplingLoss()
+        if weighted_metrics is None:
+            weighted_metrics = [
+                keras.metrics.MeanMetricWrapper(
+                    negative_sampling_loss, name="pair_loss"
+                )
+            ]
+        if "jit_compile" not in kwargs and keras.backend.backend() == "tensorflow":
+            # Keras' "auto" turns XLA off on machines without a GPU; the fused
+            # gather-score-scatter step is about twice as fast with it on a CPU.
+            kwargs["jit_compile"] = True
+        super().compile(
+            optimizer=optimizer,
+            loss=loss,
+            metrics=metrics,
+            weighted_metrics=weighted_metrics,
+            **kwargs,
+        )
+
+    def compile_from_config(self, config):
+        # Keras skips this for models that override `compile`; ours only adds
+        # defaults, so restoring the saved arguments is safe.
+        config = keras.saving.deserialize_keras_object(config)
+        self.compile(**config)
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    def get_embeddings(self, source="input"):
+        """Word vectors `(vocabulary_size, embedding_dim)`; row 0 is padding.
+
+        Args:
+            source: `"input"` (word2vec's vectors, `target_embedding`),
+                `"output"` (`context_embedding`) or `"average"` of both.
+        """
+        if source not in _SOURCES:
+            raise InvalidInputError(
+                f"`source` must be one of {list(_SOURCES)}. Received: source={source!r}"
+            )
+        if not self.built:
+            self.build(None)
+        w_in = ops.convert_to_numpy(self.target_embedding.embeddings)
+        if source == "input":
+            return w_in
+        w_out = ops.convert_to_numpy(self.context_embedding.embeddings)
+        return w_out if source == "output" else (w_in + w_out) / 2
+
+    def build(self, input_shape=None):
+        # The tables do not depend on the input shapes.
+        self.target_embedding.build((None,))
+        self.context_embedding.build((None,))
+        self.built = True
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "negatives": self.negatives,
+        }
+
+
+def _unpack(inputs, name, first):
+    if isinstance(inputs, dict) or not isinstance(inputs, (list, tuple)):
+        raise InvalidInputError(
+            f"{name} takes a tuple `({first}, positive_ids)` or `({first}, "
+            f"positive_ids, negative_ids)`. Received: {type(inputs).__name__}"
+        )
+    if len(inputs) == 2:
+        return inputs[0], inputs[1], None
+    if len(inputs) == 3:
+        return tuple(inputs)
+    raise InvalidInputError(
+        f"{name} takes 2 or 3 inputs ({first}, positive ids, negative ids). "
+        f"Received {len(inputs)}."
+    )
+
+
+@keras.saving.register_keras_serializable(package="keras_embeddings")
+class SkipGram(_Word2Vec):
+    """Skip-gram with negative sampling: a word's vector predicts its neighbours.
+
+    Mikolov et al., 2013. The logit of a (target, context) pair is
+    `target_embedding[target] . context_embedding[context]`; each pair is
+    scored against its context word and `negatives` negative words.
+
+    Args:
+        vocabulary_size: int, number of ids including the padding id 0.
+        embedding_dim: int, size of each word vector (gensim's `vector_size`).
+        negatives: int, negative words per pair (gensim's `negative`); 0 for
+            a model that scores labelled pairs only (Keras 2 `skipgrams`).
+
+    Input shape:
+        A tuple `(target_ids, context_ids, negative_ids)` of int tensors
+        `(batch,)`, `(batch,)` and `(rows, negatives)`, `rows` dividing
+        `batch`: row `r` holds the negatives of examples
+        `r * g .. (r + 1) * g - 1`, `g = batch // rows` (`rows = batch` is
+        word2vec's fresh draw per pair). Or `(target_ids, context_ids)` alone.
+
+    Output shape:
+        Logits `(batch, 1 + negatives)`: the context word's, then the
+        negatives'. `(batch, 1)` without negative ids.
+
+    Example:
+
+    ```python
+    model = SkipGram(vocabulary_size=50, embedding_dim=8, negatives=2)
+    model.compile()
+    target, context = np.array([3, 4]), np.array([4, 3])
+    negative_ids = np.array([[7, 9], [11, 2]])
+    labels = np.array([[1.0, 0.0, 0.0]] * 2)
+    model.fit((target, context, negative_ids), labels, verbose=0)
+    model.get_embeddings().shape  # (50, 8)
+    ```
+    """
+
+    def call(self, inputs):
+        target, context, negative_ids = _unpack(inputs, "SkipGram", "target_ids")
+        u = self.target_embedding(target)  # (batch, dim)
+        counts = ops.cast(ops.bincount(target, minlength=self.vocabulary_size), "float32")
+        u = self._damp(u, target, counts)
+        return self._score(u, context, negative_ids)
+
+
+@keras.saving.register_keras_serializable(package="keras_embeddings")
+class CBOWNegativeSampling(_Word2Vec):
+    """CBOW with negative sampling: the mean context vector predicts the center.
+
+    Mikolov et al., 2013 (gensim's `sg=0, cbow_mean=1`): `u` is the mean of
+    `target_embedding` over the non-zero context ids, scored against the
+    center word's `context_embedding` row and `negatives` negative rows.
+    Unlike the notebook's `CBOW` (softmax over the vocabulary, a hidden
+    ReLU layer), nothing here grows with the vocabulary.
+
+    Args:
+        vocabulary_size: int, number of ids including the padding id 0.
+        embedding_dim: int, size of each word vector.
+        negatives: int, negative words per center word.
+
+    Input shape:
+        A tuple `(context_ids, center_ids, negative_ids)`: int tensors
+        `(batch, 2 * window)` padded with 0, `(batch,)` and
+        `(rows, negatives)` as for `SkipGram`.
+
+    Output shape:
+        Logits `(batch, 1 + negatives)`.
+
+    Example:
+
+    ```python
+    model = CBOWNegativeSampling(vocabulary_size=50, embedding_dim=8, negatives=2)
+    model.compile()
+    context = np.array([[2, 4, 0, 0], [3, 5, 6, 7]])
+    center, negative_ids = np.array([3, 4]), np.array([[7, 9], [11, 2]])
+    model.fit((context, center, negative_ids), np.array([[1.0, 0, 0]] * 2),
+              verbose=0)
+    model.get_embeddings().shape  # (50, 8)
+    ```
+    """
+
+    def call(self, inputs):
+        context, center, negative_ids = _unpack(
+            inputs, "CBOWNegativeSampling", "context_ids"
+        )
+        vectors = self.target_embedding(context)  # (batch, window, dim)
+        mask = ops.cast(ops.not_equal(context, 0), vectors.dtype)  # (batch, window)
+        count = ops.maximum(ops.sum(mask, axis=1, keepdims=True), 1.0)
+        u = ops.sum(vectors * mask[..., None], axis=1) / count  # (batch, dim)
+        return self._score(u, center, negative_ids)
