@@ -19,14 +19,21 @@ Representations of Words and Phrases and their Compositionality"):
    integers in the cumulative counts (gensim's `cum_table`).
 
 Nothing loops over pairs in Python: a block of up to 2**20 tokens is
-subsampled, shuffled and windowed with vectorized TensorFlow ops, the
-variable number of examples is re-cut into fixed batches (`rebatch`), and
-every batch gets its negatives in one `searchsorted`. All batches have the
-same shape (`jit_compile` compiles once) and every epoch has the same number
-of steps (the learning-rate schedule knows the total): the last batch is
-padded with examples of weight 0 and, when an epoch's subsample yields more
-examples than that, the surplus (at most a fraction of a batch, at random
-positions) is dropped.
+subsampled, shuffled and windowed at once with vectorized NumPy, batches are
+slices of the block's examples, and the negatives of 16 batches come from one
+`searchsorted`. `tf.data` runs this ahead of the model (a `numpy_function`
+source that hands over 16 batches at a time, `unbatch`, `prefetch`). All
+batches have the same shape (XLA compiles the step once) and every epoch has
+the same number of steps (the learning-rate schedule knows the total): the
+last batch is padded with examples of weight 0 and, when an epoch's
+subsample yields more examples than that, the surplus (a fraction of a
+batch, at random positions) is dropped.
+
+Why NumPy and not TensorFlow ops: the same vectorized code in `tf.data` map
+functions costs 0.1 to 0.2 s per epoch to set up (Keras makes a new
+iterator every epoch), as long as a whole epoch of gensim on the built-in
+corpus; and a `Dataset.from_generator` source, in TensorFlow 2.21, makes
+XLA-compiled training steps run 2 to 3 times slower afterwards.
 
 Taught in `tutorials/06_word2vec_at_scale.py`.
 """
@@ -137,8 +144,9 @@ def _check(model, window_size, negatives, sample, ns_exponent, batch_size, share
     _positive_int("shared_negatives", shared)
     if batch_size % shared:
         raise InvalidInputError(
-            "`batch_size` must be a multiple of `shared_negatives`. Received: "
-            f"batch_size={batch_size}, shared_negatives={shared}"
+            "`batch_size` must be a multiple of `shared_negatives` (e.g. a power "
+            f"of 2, or shared_negatives=1). Received: batch_size={batch_size}, "
+            f"shared_negatives={shared}"
         )
     if not (isinstance(sample, (int, float)) and 0 <= sample):
         raise InvalidInputError(
@@ -165,7 +173,8 @@ class _Examples:
         self.shrink = shrink_windows
         self.shuffle = shuffle
         self.num_blocks = max(1, -(-len(ids) // _BLOCK_TOKENS))
-        self.offsets = np.r_[np.arange(-window_size, 0), np.arange(1, window_size + 1)]
+        offsets = np.r_[np.arange(-window_size, 0), np.arange(1, window_size + 1)]
+        self.offsets = offsets.astype(np.int32)  # int32 halves the memory traffic
 
     def block(self, block, rng):
         """Every example of token block `block` (2**20 tokens)."""
@@ -177,14 +186,15 @@ class _Examples:
             ids, docs = ids[kept], docs[kept]  # docs stay sorted
         n = len(ids)
         centers = rng.permutation(n) if self.shuffle else np.arange(n)
+        centers = centers.astype(np.int32)
         if self.shrink:  # word2vec's dynamic window: reach uniform in 1..window
-            reach = rng.integers(1, self.window + 1, size=n)
+            reach = rng.integers(1, self.window + 1, size=n, dtype=np.int32)
         else:
-            reach = np.full(n, self.window)
+            reach = np.full(n, self.window, dtype=np.int32)
         # Context positions of each center: its document's [first, last)
         # range cut to [center - reach, center + reach].
-        first = np.searchsorted(docs, docs, side="left")[centers]  # (n,)
-        last = np.searchsorted(docs, docs, side="right")[centers]  # (n,)
+        first = np.searchsorted(docs, docs, side="left").astype(np.int32)[centers]
+        last = np.searchsorted(docs, docs, side="right").astype(np.int32)[centers]
         low = np.maximum(first, centers - reach)  # (n,)
         high = np.minimum(last, centers + reach + 1)  # (n,)
         j = centers[:, None] + self.offsets[None, :]  # (n, 2 * window)
@@ -199,8 +209,8 @@ class _Examples:
 
     def epoch(self, rng):
         """Yield `(x, y)` example arrays, block after block, for one epoch."""
-        order = rng.permutation(self.num_blocks) if self.shuffle else range(
-            self.num_blocks
+        order = (
+            rng.permutation(self.num_blocks) if self.shuffle else range(self.num_blocks)
         )
         for block in order:
             yield self.block(block, rng)
@@ -220,7 +230,7 @@ def word2vec_dataset(
     sample=1e-3,
     ns_exponent=0.75,
     batch_size=4096,
-    shared_negatives=16,
+    shared_negatives=32,
     shrink_windows=True,
     shuffle=True,
     seed=None,
@@ -243,7 +253,11 @@ def word2vec_dataset(
         ns_exponent: float, negatives are drawn with probability
             `count ** ns_exponent`.
         batch_size: int, examples per batch (pairs for skip-gram, center
-            words for CBOW). Large batches (1024 to 16384) train fastest.
+            words for CBOW). Large batches train fastest, but a word's
+            update adds up over its occurrences in a batch: with a
+            vocabulary of a few hundred words, 8192 already diverges at
+            gensim's learning rate (0.025), so stay at 4096 or lower the
+            learning rate there.
         shared_negatives: int dividing `batch_size`: how many consecutive
             examples share one draw of `negatives` ids. 1 is word2vec's fresh
             draw per example; sharing (Ji et al., 2016, "Parallelizing
@@ -255,8 +269,9 @@ def word2vec_dataset(
             `1..window_size` (word2vec's dynamic window) instead of always
             using `window_size`.
         shuffle: bool, shuffle the examples of each block of 2**20 tokens
-            (and the block order) every epoch.
-        seed: int or None.
+            (and the block order) every epoch. A document that crosses a
+            block boundary is cut there.
+        seed: int >= 0 or None.
 
     Returns:
         A `tf.data.Dataset` of `(inputs, labels, sample_weight)` with a known
@@ -282,7 +297,13 @@ def word2vec_dataset(
                           sample=0, batch_size=64, shared_negatives=1, seed=0)
     (target, context, negative_ids), labels, weights = next(iter(ds))
     # target, context: (64,) int32; negative_ids: (64, 5); labels: (64, 6)
+    model = keras_embeddings.models.SkipGram(7, embedding_dim=8)
+    model.compile(decay_steps=5 * int(ds.cardinality()))
+    model.fit(ds, epochs=5)
     ```
+
+    Iterating the dataset from two places at once is not supported (one
+    epoch is one pass of a shared NumPy state).
     """
     import tensorflow as tf
 
@@ -302,6 +323,8 @@ def word2vec_dataset(
     cum = np.round(np.cumsum(probability) * 2**31).astype(np.int64)
     examples = _Examples(ids, docs, keep, cum, model, window_size, negatives,
                          shrink_windows, shuffle)  # fmt: skip
+    if seed is not None:
+        seed = _positive_int("seed", seed, minimum=0)
     base = np.random.SeedSequence(seed).entropy if seed is None else seed
     rows = batch_size // shared_negatives
 

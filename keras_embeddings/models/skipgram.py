@@ -23,6 +23,19 @@ SGD is also the exact optimizer for embedding rows: Keras 3's Adam on
 TensorFlow squares the gradient slices of a word before summing its
 duplicates in a batch.
 
+One difference from word2vec's one-pair-at-a-time loop: a word's update is
+the sum over its occurrences in the batch, computed before any of them is
+applied (so on a vocabulary of a few hundred words, batches above ~4096 at
+lr 0.025 overshoot and diverge: lower `batch_size` or `learning_rate`).
+CBOW follows word2vec.c and gensim (`cbow_mean=1`) rather than the calculus:
+the mean context vector predicts the center, and each context word then
+receives the whole error `dL/du`, not the `1 / count` share that the
+gradient of a mean would give it. The logged `loss` is the batch sum;
+`pair_loss` is the mean loss of one example.
+`compile()` turns XLA on under TensorFlow (Keras' "auto" leaves it off on a
+CPU), which makes a step about twice as fast after a few seconds of
+compilation, and runs 16 steps per call (`steps_per_execution`).
+
 The input batches come from `datasets.word2vec_dataset` (subsampling,
 dynamic windows and negatives made on the fly); the skip-gram model also
 trains on Keras 2 `skipgrams()` pairs and labels.
@@ -122,24 +135,9 @@ class _Word2Vec(keras.Model):
             name="context_embedding",
         )
 
-    def _damp(self, vectors, ids, counts):
-        import os
-        cap = float(os.environ.get("W2V_CAP", "0"))
-        if not cap:
-            return vectors
-        scale = ops.minimum(1.0, cap / ops.maximum(ops.take(counts, ids), 1.0))
-        scale = ops.expand_dims(ops.cast(scale, vectors.dtype), -1)
-        frozen = ops.stop_gradient(vectors)
-        return frozen + (vectors - frozen) * scale
-
     def _score(self, u, positive, negative_ids):
         """Logits `(batch, 1 + k)` of input vectors `u` against output rows."""
         v = self.context_embedding(positive)  # (batch, dim)
-        if negative_ids is not None:
-            rows = ops.shape(negative_ids)[0]
-            g = ops.shape(positive)[0] // rows
-            counts = ops.cast(ops.bincount(ops.reshape(positive, (-1,)), minlength=self.vocabulary_size), "float32") + ops.cast(g, "float32") * ops.cast(ops.bincount(ops.reshape(negative_ids, (-1,)), minlength=self.vocabulary_size), "float32")
-            v = self._damp(v, positive, counts)
         logits = ops.sum(u * v, axis=-1, keepdims=True)  # (batch, 1)
         if negative_ids is None:
             return logits
@@ -152,7 +150,6 @@ class _Word2Vec(keras.Model):
         # Row r of `negative_ids` serves `batch // rows` consecutive examples
         # (one row per example is word2vec; fewer rows share draws).
         n = self.context_embedding(negative_ids)  # (rows, k, dim)
-        n = self._damp(n, negative_ids, counts)
         rows = ops.shape(negative_ids)[0]
         grouped = ops.reshape(u, (rows, -1, self.embedding_dim))  # (rows, g, dim)
         scores = ops.matmul(grouped, ops.transpose(n, (0, 2, 1)))  # (rows, g, k)
@@ -182,8 +179,8 @@ class _Word2Vec(keras.Model):
             decay_steps: int or None, the training steps of the linear decay.
             weighted_metrics: None adds `pair_loss`, the mean loss of one
                 example (padding examples, of weight 0, left out).
-            **kwargs: passed to `keras.Model.compile` (e.g. `jit_compile`,
-                `steps_per_execution`).
+            **kwargs: passed to `keras.Model.compile`. Defaults here:
+                `jit_compile=True` under TensorFlow, `steps_per_execution=16`.
         """
         if optimizer is None:
             rate = learning_rate
@@ -207,6 +204,9 @@ class _Word2Vec(keras.Model):
             # Keras' "auto" turns XLA off on machines without a GPU; the fused
             # gather-score-scatter step is about twice as fast with it on a CPU.
             kwargs["jit_compile"] = True
+        # A step takes a few milliseconds: run 16 per call, not one per
+        # Python round trip (callbacks then see every 16th batch).
+        kwargs.setdefault("steps_per_execution", 16)
         super().compile(
             optimizer=optimizer,
             loss=loss,
@@ -314,8 +314,6 @@ class SkipGram(_Word2Vec):
     def call(self, inputs):
         target, context, negative_ids = _unpack(inputs, "SkipGram", "target_ids")
         u = self.target_embedding(target)  # (batch, dim)
-        counts = ops.cast(ops.bincount(target, minlength=self.vocabulary_size), "float32")
-        u = self._damp(u, target, counts)
         return self._score(u, context, negative_ids)
 
 
@@ -326,6 +324,8 @@ class CBOWNegativeSampling(_Word2Vec):
     Mikolov et al., 2013 (gensim's `sg=0, cbow_mean=1`): `u` is the mean of
     `target_embedding` over the non-zero context ids, scored against the
     center word's `context_embedding` row and `negatives` negative rows.
+    Training adds the whole error `dL/du` to every context word, as
+    word2vec.c and gensim do (a mean's gradient would pass `1 / count`).
     Unlike the notebook's `CBOW` (softmax over the vocabulary, a hidden
     ReLU layer), nothing here grows with the vocabulary.
 
@@ -362,5 +362,8 @@ class CBOWNegativeSampling(_Word2Vec):
         vectors = self.target_embedding(context)  # (batch, window, dim)
         mask = ops.cast(ops.not_equal(context, 0), vectors.dtype)  # (batch, window)
         count = ops.maximum(ops.sum(mask, axis=1, keepdims=True), 1.0)
-        u = ops.sum(vectors * mask[..., None], axis=1) / count  # (batch, dim)
+        total = ops.sum(vectors * mask[..., None], axis=1)  # (batch, dim)
+        # The mean forward; backward, each context word gets the whole error
+        # dL/du, as word2vec.c and gensim (cbow_mean=1) update them.
+        u = total - ops.stop_gradient(total - total / count)  # (batch, dim)
         return self._score(u, center, negative_ids)
