@@ -4,6 +4,9 @@ Clean and tokenize (`tokenize`), index words (`Tokenizer`), build the
 lecture's n-gram prefixes (`ngram_sequences`), pad them (`pad_sequences`),
 slide CBOW windows (`context_windows`) and stream corpora (`read_corpus`).
 Taught in `tutorials/01_text_pipeline.py`.
+
+Subwords: `train_word_piece_vocabulary`, `word_piece_tokenizer`, `oov_rate`
+and `compare_oov_rates` (keras-hub's WordPiece, imported on first call).
 """
 
 from keras_embeddings.text.cleaning import tokenize
@@ -15,6 +18,13 @@ from keras_embeddings.text.encoding import (
 )
 from keras_embeddings.text.sequences import context_windows, ngram_sequences
 from keras_embeddings.text.skipgrams import make_sampling_table, skipgrams
+from keras_embeddings.text.subwords import (
+    OOVComparison,
+    compare_oov_rates,
+    oov_rate,
+    train_word_piece_vocabulary,
+    word_piece_tokenizer,
+)
 from keras_embeddings.text.tokenizer import (
     Tokenizer,
     text_to_word_sequence,
@@ -22,19 +32,24 @@ from keras_embeddings.text.tokenizer import (
 )
 
 __all__ = [
+    "OOVComparison",
     "OneHotVsEmbedding",
     "Tokenizer",
+    "compare_oov_rates",
     "context_windows",
     "make_sampling_table",
     "ngram_sequences",
     "one_hot",
     "one_hot_vs_embedding",
+    "oov_rate",
     "pad_sequences",
     "read_corpus",
     "skipgrams",
     "text_to_word_sequence",
     "tokenize",
     "tokenizer_from_json",
+    "train_word_piece_vocabulary",
+    "word_piece_tokenizer",
 ]
 
 
