@@ -14,6 +14,7 @@ from keras_embeddings.models.ngram_lm import (
     masked_dataset,
     sample_input_mask,
 )
+from keras_embeddings.models.pretrained import contextual_embeddings, from_preset
 from keras_embeddings.models.skipgram import (
     CBOWNegativeSampling,
     NegativeSamplingLoss,
@@ -21,6 +22,7 @@ from keras_embeddings.models.skipgram import (
     negative_sampling_loss,
 )
 from keras_embeddings.models.superincreasing import superincreasing_detector
+from keras_embeddings.models.transformer_lm import TransformerLM
 
 __all__ = [
     "CBOW",
@@ -32,6 +34,9 @@ __all__ = [
     "NextTokenModel",
     "SkipGram",
     "SumSquaredError",
+    "TransformerLM",
+    "contextual_embeddings",
+    "from_preset",
     "load_model",
     "mask_inputs",
     "masked_dataset",

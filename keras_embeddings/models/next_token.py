@@ -20,30 +20,19 @@ Taught in `tutorials/04_next_token_lstm.py`.
 import os
 
 import keras
-import numpy as np
 from keras import layers, ops
 
 from keras_embeddings.errors import InvalidInputError, MissingInputError
-
-_SAMPLERS = {
-    "greedy": "GreedySampler",
-    "top_k": "TopKSampler",
-    "top_p": "TopPSampler",
-    "random": "RandomSampler",
-    "beam": "BeamSampler",
-}
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInputError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-    return int(value)
+from keras_embeddings.models._generation import (
+    NextTokenLanguageModelMixin,
+    check_dropout,
+    check_vocabulary,
+    positive_int,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class NextTokenModel(keras.Model):
+class NextTokenModel(NextTokenLanguageModelMixin, keras.Model):
     """Predict the next word from the words before it: Embedding -> LSTM -> logits.
 
     The embedding table learned for this task is the lecture's word
@@ -91,34 +80,18 @@ class NextTokenModel(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.vocabulary_size = _positive_int("vocabulary_size", vocabulary_size)
-        self.embedding_dim = _positive_int("embedding_dim", embedding_dim)
-        self.lstm_units = _positive_int("lstm_units", lstm_units)
-        if not 0 <= dropout < 1:
-            raise InvalidInputError(
-                f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
-            )
-        self.dropout_rate = float(dropout)
+        self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
+        self.embedding_dim = positive_int("embedding_dim", embedding_dim)
+        self.lstm_units = positive_int("lstm_units", lstm_units)
+        self.dropout_rate = check_dropout(dropout)
         self.sequence_length = (
             None
             if sequence_length is None
-            else _positive_int("sequence_length", sequence_length)
+            else positive_int("sequence_length", sequence_length)
         )
-        if vocabulary is not None:
-            vocabulary = [str(word) for word in vocabulary]
-            if len(vocabulary) != self.vocabulary_size:
-                raise InvalidInputError(
-                    f"`vocabulary` must have one word per id ({self.vocabulary_size},"
-                    f" padding first). Received {len(vocabulary)} words."
-                )
-        if oov_token is not None and (
-            vocabulary is None or oov_token not in vocabulary
-        ):
-            raise InvalidInputError(
-                f"`oov_token` {oov_token!r} must be a word of `vocabulary`."
-            )
-        self.vocabulary = vocabulary
-        self.oov_token = oov_token
+        self.vocabulary, self.oov_token = check_vocabulary(
+            vocabulary, oov_token, self.vocabulary_size
+        )
         self.embedding = layers.Embedding(
             self.vocabulary_size, self.embedding_dim, mask_zero=True, name="embedding"
         )
@@ -132,28 +105,6 @@ class NextTokenModel(keras.Model):
         x = self.lstm(x, mask=mask, training=training)  # (batch, lstm_units)
         x = self.dropout(x, training=training)
         return self.logits(x)  # (batch, vocabulary_size)
-
-    def compile(self, optimizer="adam", loss=None, metrics=None, **kwargs):
-        """`compile` with the right defaults: sparse cross-entropy from logits,
-        accuracy and perplexity (keras-hub's `Perplexity`)."""
-        import keras_hub
-
-        if loss is None:
-            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-        if metrics is None:
-            metrics = [
-                keras.metrics.SparseCategoricalAccuracy(name="accuracy"),
-                keras_hub.metrics.Perplexity(from_logits=True, name="perplexity"),
-            ]
-        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
-
-    def compile_from_config(self, config):
-        # Keras skips this for models that override `compile`; ours only adds
-        # defaults, so restoring the saved arguments is safe.
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(**config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def get_embeddings(self):
         """The embedding table, `(vocabulary_size, embedding_dim)`; row 0 is padding."""
@@ -170,100 +121,6 @@ class NextTokenModel(keras.Model):
             "vocabulary": self.vocabulary,
             "oov_token": self.oov_token,
         }
-
-    # ------------------------------------------------------------ generation
-
-    def _prompt_ids(self, prompt):
-        if isinstance(prompt, str):
-            if self.vocabulary is None:
-                raise InvalidInputError(
-                    "This model has no `vocabulary`, so it cannot read a text "
-                    "prompt. Pass a list of ids, or build the model with "
-                    "`vocabulary=`."
-                )
-            from keras_embeddings.text import text_to_word_sequence
-
-            index = {word: i for i, word in enumerate(self.vocabulary) if i > 0}
-            oov = index.get(self.oov_token)
-            ids = [index.get(word, oov) for word in text_to_word_sequence(prompt)]
-            ids = [i for i in ids if i is not None]
-            if all(i == oov for i in ids):
-                ids = []  # only unknown words: nothing to condition on
-        else:
-            ids = [int(i) for i in np.asarray(prompt).reshape(-1)]
-            if any(i < 1 or i >= self.vocabulary_size for i in ids):
-                raise InvalidInputError(
-                    f"`prompt` ids must be in [1, {self.vocabulary_size}). "
-                    f"Received: {ids}"
-                )
-        if not ids:
-            raise InvalidInputError(
-                f"`prompt` {prompt!r} has no word the model knows. "
-                "Use words from the training corpus."
-            )
-        return ids
-
-    def _sampler(self, sampler, temperature, seed, sampler_kwargs):
-        import keras_hub
-
-        if not isinstance(sampler, str):
-            return sampler
-        if sampler not in _SAMPLERS:
-            raise InvalidInputError(
-                f"`sampler` must be one of {sorted(_SAMPLERS)} or a "
-                f"keras_hub.samplers.Sampler. Received: sampler={sampler!r}"
-            )
-        kwargs = dict(sampler_kwargs, temperature=temperature)
-        if sampler in ("top_k", "top_p", "random"):
-            kwargs["seed"] = seed
-        return getattr(keras_hub.samplers, _SAMPLERS[sampler])(**kwargs)
-
-    def generate(
-        self, prompt, num_words=10, sampler="greedy", temperature=1.0, seed=None,
-        **sampler_kwargs,
-    ):  # fmt: skip
-        """Continue `prompt` by `num_words` words with a keras-hub sampler.
-
-        Args:
-            prompt: str (needs `vocabulary`) or list of int ids.
-            num_words: int, how many words to add.
-            sampler: `"greedy"`, `"top_k"`, `"top_p"`, `"random"`, `"beam"`,
-                or a `keras_hub.samplers.Sampler`.
-            temperature: float, divides the logits before the softmax.
-            seed: int or None, for the random samplers.
-            **sampler_kwargs: e.g. `k=5` (top_k), `p=0.9` (top_p),
-                `num_beams=3` (beam).
-
-        Returns:
-            str (prompt words and continuation) for a text prompt and a
-            model with `vocabulary`, else a list of ids.
-        """
-        num_words = _positive_int("num_words", num_words)
-        ids = self._prompt_ids(prompt)
-        sampler = self._sampler(sampler, temperature, seed, sampler_kwargs)
-        length = self.sequence_length or len(ids) + num_words
-        banned = [0]
-        if self.oov_token is not None:
-            banned.append(self.vocabulary.index(self.oov_token))
-        ban = np.zeros(self.vocabulary_size, "float32")
-        ban[banned] = -1e9  # padding and OOV are never generated
-
-        def next_logits(tokens, cache, index):
-            # The `length` ids before `index`, right-padded like training data.
-            n = ops.minimum(index, length)
-            offsets = ops.arange(length)
-            positions = ops.minimum(index - n + offsets, index - 1)
-            context = ops.take(tokens, positions, axis=1)
-            context = ops.where(offsets[None, :] < n, context, 0)
-            return self(context, training=False) + ban, None, cache
-
-        buffer = np.zeros((1, len(ids) + num_words), "int32")
-        buffer[0, : len(ids)] = ids
-        out = sampler(next_logits, ops.convert_to_tensor(buffer), index=len(ids))
-        out = [int(i) for i in ops.convert_to_numpy(out)[0]]
-        if isinstance(prompt, str) and self.vocabulary is not None:
-            return " ".join(self.vocabulary[i] for i in out)
-        return out
 
 
 def load_model(path):

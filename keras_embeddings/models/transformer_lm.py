@@ -1,0 +1,250 @@
+"""A decoder-only transformer language model built from keras-hub pieces.
+
+The lecture's transformer (Vaswani et al., 2017, "Attention Is All You
+Need") with only its decoder half, as in GPT: token + learned position
+embeddings (`keras_hub.layers.TokenAndPositionEmbedding`), `num_layers`
+causal self-attention blocks (`keras_hub.layers.TransformerDecoder` called
+without an encoder sequence), and logits over the vocabulary.
+
+It is a drop-in replacement for the LSTM `NextTokenModel`: the same
+right-padded contexts from `datasets.next_token_dataset`, one target per
+window, `(batch, vocabulary_size)` logits of the next id, the same
+`compile()` defaults and `generate()` samplers. The logits are read at the
+last real (non-padding) token. Under the causal mask a token only attends
+to itself and the tokens before it, so right padding never changes the real
+tokens' vectors: a right-padded context predicts exactly what the unpadded
+one does. Left padding, unlike for the LSTM, shifts every position and does
+change the result; this package pads on the right. The padding mask
+(`ids != 0`) goes to every block as `decoder_padding_mask` rather than
+through `mask_zero=True` on the embedding: keras-hub's position embedding
+and attention projections do not take Keras masks and warn when one
+arrives.
+
+The embedding table (`get_embeddings()`) gives a word one static vector;
+the decoder blocks' outputs (`contextual_embeddings()`) give each
+occurrence of a word its own vector, built from the words before it.
+
+No tutorial teaches it yet; its LSTM twin `NextTokenModel` is taught in
+`tutorials/04_next_token_lstm.py`.
+"""
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models._generation import (
+    NextTokenLanguageModelMixin,
+    check_dropout,
+    check_vocabulary,
+    positive_int,
+)
+
+
+@keras.saving.register_keras_serializable(package="keras_embeddings")
+class TransformerLM(NextTokenLanguageModelMixin, keras.Model):
+    """Predict the next word with causal self-attention: a small GPT.
+
+    Token + position embedding -> `num_layers` keras-hub
+    `TransformerDecoder` blocks (causal mask, no cross-attention) -> the
+    vector of the last real token -> logits over the vocabulary
+    (Vaswani et al., 2017; Radford et al., 2018).
+
+    Args:
+        vocabulary_size: int, number of ids including the padding id 0.
+        sequence_length: int, the longest context the model reads (the size
+            of the position embedding; `generate()` keeps that many previous
+            words).
+        embedding_dim: int, size of each token vector (the model width).
+        num_heads: int, attention heads per block; must divide
+            `embedding_dim`.
+        intermediate_dim: int, hidden size of each block's feed-forward
+            network.
+        num_layers: int, number of decoder blocks.
+        dropout: float in [0, 1), dropout inside the blocks while training.
+        tie_weights: bool, compute the logits with the transposed token
+            embedding table instead of a separate `Dense` layer.
+        vocabulary: list of str or None, `vocabulary[i]` is the word of id `i`
+            (`vocabulary[0]` is the padding entry); needed for text prompts.
+        oov_token: str or None, the out-of-vocabulary word in `vocabulary`;
+            never generated.
+
+    Input shape:
+        int tensor `(batch, length)` with `length <= sequence_length`,
+        0 = padding (right padding).
+
+    Output shape:
+        `(batch, vocabulary_size)` logits of the id after the last real token.
+
+    Example:
+
+    ```python
+    model = TransformerLM(vocabulary_size=50, sequence_length=4, embedding_dim=8,
+                          num_heads=2, intermediate_dim=16, num_layers=1)
+    model.compile()  # sparse cross-entropy from logits, accuracy, perplexity
+    x = np.array([[3, 4, 5, 0], [6, 7, 0, 0]])
+    model.fit(x, np.array([6, 8]), epochs=1, verbose=0)
+    model.get_embeddings().shape  # (50, 8)
+    model.contextual_embeddings(x).shape  # (2, 4, 8)
+    ```
+    """
+
+    def __init__(
+        self,
+        vocabulary_size,
+        sequence_length,
+        embedding_dim=64,
+        num_heads=2,
+        intermediate_dim=128,
+        num_layers=2,
+        dropout=0.1,
+        tie_weights=False,
+        vocabulary=None,
+        oov_token=None,
+        **kwargs,
+    ):
+        import keras_hub
+
+        super().__init__(**kwargs)
+        self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
+        self.sequence_length = positive_int("sequence_length", sequence_length)
+        self.embedding_dim = positive_int("embedding_dim", embedding_dim)
+        self.num_heads = positive_int("num_heads", num_heads)
+        if self.embedding_dim % self.num_heads:
+            raise InvalidInputError(
+                f"`num_heads` must divide `embedding_dim`={self.embedding_dim}. "
+                f"Received: num_heads={num_heads!r}"
+            )
+        self.intermediate_dim = positive_int("intermediate_dim", intermediate_dim)
+        self.num_layers = positive_int("num_layers", num_layers)
+        self.dropout_rate = check_dropout(dropout)
+        if not isinstance(tie_weights, bool):
+            raise InvalidInputError(
+                f"`tie_weights` must be True or False. Received: "
+                f"tie_weights={tie_weights!r}"
+            )
+        self.tie_weights = tie_weights
+        self.vocabulary, self.oov_token = check_vocabulary(
+            vocabulary, oov_token, self.vocabulary_size
+        )
+        self.embedding = keras_hub.layers.TokenAndPositionEmbedding(
+            self.vocabulary_size,
+            self.sequence_length,
+            self.embedding_dim,
+            tie_weights=True,  # only used by the reverse call when tied
+            name="embedding",
+        )
+        self.decoder_blocks = [
+            keras_hub.layers.TransformerDecoder(
+                intermediate_dim=self.intermediate_dim,
+                num_heads=self.num_heads,
+                dropout=self.dropout_rate,
+                name=f"decoder_{i}",
+            )
+            for i in range(self.num_layers)
+        ]
+        self.logits = (
+            None if tie_weights else layers.Dense(self.vocabulary_size, name="logits")
+        )
+
+    def _hidden(self, inputs, training=False):
+        """The last block's output per token and the padding mask."""
+        mask = ops.not_equal(inputs, 0)  # (batch, length)
+        x = self.embedding(inputs)  # (batch, length, embedding_dim)
+        for block in self.decoder_blocks:
+            # Merged with the causal mask: a token sees no padding, no future.
+            x = block(x, decoder_padding_mask=mask, training=training)
+        return x, mask
+
+    def call(self, inputs, training=False):
+        x, mask = self._hidden(inputs, training=training)
+        # Index of the last real token (0 for an all-padding row).
+        positions = ops.arange(ops.shape(inputs)[1])
+        last = ops.max(ops.where(mask, positions[None, :], 0), axis=1)  # (batch,)
+        x = ops.take_along_axis(x, last[:, None, None], axis=1)[:, 0]
+        if self.tie_weights:
+            return self.embedding.token_embedding(x, reverse=True)
+        return self.logits(x)  # (batch, vocabulary_size)
+
+    def get_embeddings(self):
+        """The token embedding table, `(vocabulary_size, embedding_dim)`; row 0
+        is padding. One static vector per word, whatever its context."""
+        if not self.built:  # e.g. right after construction: build by calling
+            self(ops.zeros((1, self.sequence_length), "int32"))
+        return ops.convert_to_numpy(self.embedding.token_embedding.embeddings)
+
+    def contextual_embeddings(self, inputs):
+        """Per-token vectors from the last decoder block: one per occurrence.
+
+        A token's vector depends on the token and on the tokens before it
+        (causal mask), never on the tokens after it.
+
+        Args:
+            inputs: int ids `(length,)` or `(batch, length)` with
+                `length <= sequence_length` (0 = padding, on the right), or,
+                for a model with `vocabulary`, a text or a list of texts
+                (unknown words become `oov_token`, or are dropped without
+                one).
+
+        Returns:
+            NumPy float array `(length, embedding_dim)` for one text or one
+            id row, else `(batch, length, embedding_dim)` with texts
+            right-padded to the longest; padding positions are zeros.
+        """
+        if isinstance(inputs, str):
+            single, rows = True, [self._text_ids(inputs)]
+        elif (
+            isinstance(inputs, (list, tuple))
+            and inputs
+            and all(isinstance(t, str) for t in inputs)
+        ):
+            single, rows = False, [self._text_ids(t) for t in inputs]
+        else:
+            try:
+                ids = np.asarray(inputs)
+            except ValueError:
+                ids = np.asarray(inputs, dtype=object)
+            if ids.ndim not in (1, 2) or not (
+                np.issubdtype(ids.dtype, np.integer) or ids.size == 0
+            ):
+                raise InvalidInputError(
+                    "`inputs` must be a text, a list of texts, or an int id "
+                    f"array of shape (length,) or (batch, length). Received: "
+                    f"inputs={inputs!r}"
+                )
+            if ids.size and (ids.min() < 0 or ids.max() >= self.vocabulary_size):
+                raise InvalidInputError(
+                    f"`inputs` ids must be in [0, {self.vocabulary_size}). "
+                    f"Received ids from {ids.min()} to {ids.max()}."
+                )
+            single, rows = ids.ndim == 1, list(np.atleast_2d(ids))
+        length = max(len(row) for row in rows)
+        if length > self.sequence_length:
+            raise InvalidInputError(
+                f"`inputs` has {length} tokens, more than the model's "
+                f"`sequence_length`={self.sequence_length}. Pass at most "
+                f"{self.sequence_length} tokens per row."
+            )
+        # Right padding to the full width changes no real token's vector.
+        batch = np.zeros((len(rows), self.sequence_length), "int32")
+        for i, row in enumerate(rows):
+            batch[i, : len(row)] = row
+        x, mask = self._hidden(ops.convert_to_tensor(batch))
+        x = ops.convert_to_numpy(x * ops.cast(mask, x.dtype)[:, :, None])
+        x = x[:, :length]
+        return x[0] if single else x
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "sequence_length": self.sequence_length,
+            "embedding_dim": self.embedding_dim,
+            "num_heads": self.num_heads,
+            "intermediate_dim": self.intermediate_dim,
+            "num_layers": self.num_layers,
+            "dropout": self.dropout_rate,
+            "tie_weights": self.tie_weights,
+            "vocabulary": self.vocabulary,
+            "oov_token": self.oov_token,
+        }
