@@ -32,6 +32,14 @@ EXPECTED_FILES = {
         "neurons_2d_threshold.png",
         "and_neuron.png",
     ],
+    "06_word2vec_at_scale.py": [
+        "tensorboard/projector_config.pbtxt",
+        "tensorboard/embedding/tensor.tsv",
+        "tensorboard/embedding/metadata.tsv",
+        "history.png",
+        "skipgram_pca.png",
+        "vectors.txt",
+    ],
     "04_next_token_lstm.py": [
         "tensorboard/projector_config.pbtxt",
         "tensorboard/embedding/tensor.tsv",
@@ -71,6 +79,13 @@ EXPECTED_OUTPUT = {
         "0.08276947985173956",
         "[0.         0.         0.17045858]",
         "same W2, b2 as the notebook: True True",
+    ],
+    "06_word2vec_at_scale.py": [
+        "targets (1024,), contexts (1024,), negative_ids (32, 5), labels (1024, 6)",
+        "words/s after the first epoch",
+        "gensim skip-gram:",
+        "keras CBOW",
+        "tensorboard --logdir",
     ],
     "07_glove.py": [
         "symmetric == asymmetric + transpose: True",
