@@ -34,16 +34,9 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.layers.neuron import get_activation, serialize_activation
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInputError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def _check_bool(name, value):
@@ -317,8 +310,8 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.num_heads = _positive_int("num_heads", num_heads)
-        self.key_dim = None if key_dim is None else _positive_int("key_dim", key_dim)
+        self.num_heads = positive_int("num_heads", num_heads)
+        self.key_dim = None if key_dim is None else positive_int("key_dim", key_dim)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.supports_masking = True
@@ -480,7 +473,7 @@ class PositionwiseFeedForward(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.intermediate_dim = _positive_int("intermediate_dim", intermediate_dim)
+        self.intermediate_dim = positive_int("intermediate_dim", intermediate_dim)
         self.activation = get_activation(activation)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)

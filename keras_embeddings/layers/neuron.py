@@ -18,6 +18,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 
 
@@ -88,14 +89,6 @@ def serialize_activation(activation):
     if activation is hard_threshold:
         return "hard_threshold"
     return keras.activations.serialize(activation)
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInputError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def _float_array(name, value):
@@ -173,7 +166,7 @@ class NeuronLayer(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.units = _positive_int("units", units)
+        self.units = positive_int("units", units)
         self.activation = get_activation(activation)
         if not isinstance(use_bias, bool):
             raise InvalidInputError(

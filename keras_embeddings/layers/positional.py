@@ -32,15 +32,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInputError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def _check_max_wavelength(max_wavelength):
@@ -97,8 +90,8 @@ def sinusoidal_encoding(sequence_length, d_model, max_wavelength=10000):
     pe[1]  # [sin(1), cos(1), sin(0.01), cos(0.01)] = [0.841, 0.540, 0.010, 1.0]
     ```
     """
-    sequence_length = _positive_int("sequence_length", sequence_length)
-    d_model = _positive_int("d_model", d_model)
+    sequence_length = positive_int("sequence_length", sequence_length)
+    d_model = positive_int("d_model", d_model)
     max_wavelength = _check_max_wavelength(max_wavelength)
     return _encoding(sequence_length, d_model, max_wavelength, "float32")
 

@@ -15,6 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 
 _SAMPLERS = {
@@ -24,15 +25,6 @@ _SAMPLERS = {
     "random": "RandomSampler",
     "beam": "BeamSampler",
 }
-
-
-def positive_int(name, value):
-    """`value` as an int; `InvalidInputError` naming `name` unless it is >= 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInputError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def check_dropout(dropout):

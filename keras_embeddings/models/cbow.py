@@ -46,20 +46,13 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.layers.context_average import ContextAverage
 
 _BACKPROP = ("chain_rule", "notebook")
 _SOURCES = ("input", "output", "average")
 NOTEBOOK_LEARNING_RATE = 0.03  # the notebook's α (its W1_new = W1 - 0.03 grad_W1)
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInputError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 @ops.custom_gradient
@@ -140,9 +133,9 @@ class CBOW(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.vocabulary_size = _positive_int("vocabulary_size", vocabulary_size)
-        self.embedding_dim = _positive_int("embedding_dim", embedding_dim)
-        self.window_size = _positive_int("window_size", window_size)
+        self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
+        self.embedding_dim = positive_int("embedding_dim", embedding_dim)
+        self.window_size = positive_int("window_size", window_size)
         if padding_id is not None and (
             isinstance(padding_id, bool)
             or not isinstance(padding_id, (int, np.integer))

@@ -33,17 +33,10 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 
 _VECTORS = ("w", "w_tilde", "mean")
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInputError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
@@ -143,8 +136,8 @@ class GloVe(keras.Model):
     ):
         kwargs.setdefault("name", "glove")  # not Keras' automatic "glo_ve"
         super().__init__(**kwargs)
-        self.vocabulary_size = _positive_int("vocabulary_size", vocabulary_size)
-        self.embedding_dim = _positive_int("embedding_dim", embedding_dim)
+        self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
+        self.embedding_dim = positive_int("embedding_dim", embedding_dim)
         if not isinstance(symmetric, (bool, np.bool_)):
             raise InvalidInputError(
                 f"`symmetric` must be True or False. Received: symmetric={symmetric!r}"

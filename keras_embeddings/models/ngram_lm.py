@@ -33,6 +33,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 
 CLASSIC_PARAM_NAMES = (
@@ -42,14 +43,6 @@ CLASSIC_PARAM_NAMES = (
     "hid_bias",
     "output_bias",
 )
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInputError(
-            f"`{name}` must be a positive integer. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
@@ -149,10 +142,10 @@ class NGramLanguageModel(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.vocabulary_size = _positive_int("vocabulary_size", vocabulary_size)
-        self.context_length = _positive_int("context_length", context_length)
-        self.embedding_dim = _positive_int("embedding_dim", embedding_dim)
-        self.hidden_units = _positive_int("hidden_units", hidden_units)
+        self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
+        self.context_length = positive_int("context_length", context_length)
+        self.embedding_dim = positive_int("embedding_dim", embedding_dim)
+        self.hidden_units = positive_int("hidden_units", hidden_units)
         try:
             self.hidden_activation = keras.activations.get(hidden_activation)
         except ValueError:
@@ -399,8 +392,8 @@ def sample_input_mask(batch_size, context_length=4, seed=None):
     Returns:
         int32 array `(batch_size, context_length)` with one 1 per row.
     """
-    batch_size = _positive_int("batch_size", batch_size)
-    context_length = _positive_int("context_length", context_length)
+    batch_size = positive_int("batch_size", batch_size)
+    context_length = positive_int("context_length", context_length)
     if seed is None:
         positions = np.random.randint(context_length, size=(batch_size,))
     elif isinstance(seed, np.random.Generator):
@@ -484,7 +477,7 @@ def masked_dataset(rows, batch_size=100, shuffle=True, seed=None):
             "`rows` must be a non-empty 2-D integer array (N, context_length). "
             f"Received: dtype {rows.dtype}, shape {rows.shape}"
         )
-    batch_size = _positive_int("batch_size", batch_size)
+    batch_size = positive_int("batch_size", batch_size)
     context_length = rows.shape[1]
     dataset = tf.data.Dataset.from_tensor_slices(rows.astype("int32"))
     if shuffle:
