@@ -48,6 +48,13 @@ EXPECTED_FILES = {
         "embedding_pca.png",
         "vectors.txt",
     ],
+    "09_transformers_and_contextual_embeddings.py": [
+        "positional_encoding.png",
+        "attention_weights.png",
+        "tiny_bert_preset/config.json",
+        "tiny_bert_preset/model.weights.h5",
+        "tiny_bert_preset/tokenizer.json",
+    ],
 }
 # Text a tutorial must print.
 EXPECTED_OUTPUT = {
@@ -91,6 +98,16 @@ EXPECTED_OUTPUT = {
         "symmetric == asymmetric + transpose: True",
         "asymmetric: 2,500 parameters, 2V(d + 1) = 2,500",
         'X["new", "york"] = 1893, X["york", "new"] = 0',
+    ],
+    "09_transformers_and_contextual_embeddings.py": [
+        # PE(pos=1, 2i) = sin(1 / 10000^(2i/8)), PE(pos=1, 2i+1) = cos(...).
+        "PE(pos=1) = [0.841 0.54  0.1   0.995 0.01  1.    0.001 1.   ]",
+        "Weights: [(8, 2, 4), (8, 2, 4), (8, 2, 4), (2, 4, 8)] + biases",
+        "[[1.   0.   0.   0.   0.  ]",  # the causal mask's first row
+        "Rows sum to 1: True",
+        "All 8 checks agree to 1e-5: True",
+        "Earlier vectors unchanged: True",
+        "from_preset loaded a BertBackbone",
     ],
     "10_gradients_by_hand.py": [
         "[48. 12. 24.]",  # hw1 §1.3.1: H y for v = [4, 1, 2], y = [2, 2, 1]
