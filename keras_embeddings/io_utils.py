@@ -31,6 +31,12 @@ def ensure_writable_dir(path):
     return path
 
 
+def _umask():
+    mask = os.umask(0)  # reading the umask means setting it: put it back
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path beside `path`; rename it to `path` on success.
@@ -46,6 +52,10 @@ def atomic_path(path):
     os.close(fd)
     try:
         yield tmp
+        if os.path.isfile(tmp):
+            # mkstemp makes the file owner-only (0600); give it the mode a
+            # plain open() would (0666 minus the umask).
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
