@@ -27,7 +27,7 @@ computes for `query = value = inputs`, from weights of the same shapes, and
 `PositionwiseFeedForward` what the feed-forward sublayer of
 `keras_hub.layers.TransformerEncoder` computes; the tests check both.
 
-No tutorial teaches them yet.
+Taught in `tutorials/09_transformers_and_contextual_embeddings.py`.
 """
 
 import keras

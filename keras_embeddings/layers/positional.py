@@ -23,7 +23,7 @@ even `d_model` the same numbers with the columns permuted (column `2i` goes
 to `i`, column `2i + 1` to `d_model / 2 + i`). A model trains equally well
 on either, but weights learned on one layout do not fit the other.
 
-No tutorial teaches it yet.
+Taught in `tutorials/09_transformers_and_contextual_embeddings.py`.
 """
 
 import math

@@ -37,6 +37,8 @@ backbone, tokenizer = from_preset("bert_tiny")  # no network needed
 
 Hugging Face handles (`"hf://google-bert/bert-base-uncased"`) also work,
 with `huggingface_hub` installed. keras-hub is imported on first call.
+
+Taught in `tutorials/09_transformers_and_contextual_embeddings.py`.
 """
 
 import difflib

@@ -24,8 +24,8 @@ The embedding table (`get_embeddings()`) gives a word one static vector;
 the decoder blocks' outputs (`contextual_embeddings()`) give each
 occurrence of a word its own vector, built from the words before it.
 
-No tutorial teaches it yet; its LSTM twin `NextTokenModel` is taught in
-`tutorials/04_next_token_lstm.py`.
+Taught in `tutorials/09_transformers_and_contextual_embeddings.py`; its LSTM
+twin `NextTokenModel` in `tutorials/04_next_token_lstm.py`.
 """
 
 import keras

@@ -19,6 +19,8 @@ side at the same vocabulary size.
 TensorFlow, keras-hub and tensorflow-text (a keras-hub dependency) are
 imported on first use, so `keras_embeddings.text` still imports without
 them.
+
+Taught in `tutorials/09_transformers_and_contextual_embeddings.py`.
 """
 
 import collections
