@@ -65,8 +65,9 @@ DEFAULTS = {
     },
 }
 # Consecutive examples that share one draw of negatives (at most; the
-# largest divisor of --batch-size up to this, see word2vec_dataset).
-SHARED_NEGATIVES = 32
+# largest divisor of --batch-size up to this, see word2vec_dataset). CBOW
+# loses 0.01-0.02 agreement with gensim above 8 (benchmarks/word2vec_vs_gensim.py).
+SHARED_NEGATIVES = {"skipgram": 32, "cbow": 8}
 
 
 def _parser():
@@ -395,7 +396,7 @@ def _train_word2vec(args, corpus_name, texts, started):
             negatives=args.negatives,
             sample=args.sample,
             batch_size=args.batch_size,
-            shared_negatives=math.gcd(args.batch_size, SHARED_NEGATIVES),
+            shared_negatives=math.gcd(args.batch_size, SHARED_NEGATIVES[args.model]),
             seed=args.seed,
         )
     except InvalidInputError as e:

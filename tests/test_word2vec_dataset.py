@@ -238,6 +238,40 @@ def test_blocks_of_tokens_are_stitched_into_full_batches(monkeypatch):
     assert collections.Counter(zip(x[w == 1], y[w == 1])) == expected
 
 
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+def test_first_epoch_has_exactly_the_counted_examples(monkeypatch, model):
+    # The steps are counted from the first epoch's draw of subsampling and
+    # windows without making its examples: the first epoch then pads its
+    # last batch only, and drops nothing. Several blocks, as with big corpora.
+    monkeypatch.setattr(word2vec_module, "_BLOCK_TOKENS", 300)
+    rng = np.random.default_rng(11)
+    tokens = rng.choice(np.arange(1, 30), size=2000, p=np.r_[0.3, [0.7 / 28] * 28])
+    docs = np.split(tokens, np.sort(rng.choice(np.arange(1, 2000), 150, False)))
+    for seed in range(3):
+        ds = datasets.word2vec_dataset(
+            docs, 30, model=model, sample=1e-2, batch_size=64, seed=seed
+        )
+        _, y, _, _, w = _epoch(ds)
+        n = int(w.sum())
+        np.testing.assert_array_equal(w, np.r_[np.ones(n), np.zeros(len(w) - n)])
+        assert int(ds.cardinality()) == -(-n // 64)
+
+
+def test_skipgram_pairs_sharing_negatives_come_from_different_centers():
+    # Unique ids: each target id is one center occurrence. Word2vec draws
+    # fresh negatives for every pair; a shared draw should serve pairs of
+    # different centers, not the context words of one center.
+    ids = np.arange(1, 2001)
+    ds = datasets.word2vec_dataset(
+        [ids], 2001, window_size=5, sample=0, batch_size=256,
+        shared_negatives=32, seed=12,
+    )  # fmt: skip
+    x, _, _, _, w = _epoch(ds)
+    groups = x[: int(w.sum()) // 32 * 32].reshape(-1, 32)
+    distinct = np.mean([len(set(g)) for g in groups])
+    assert distinct > 28, distinct  # ~31.8 for random pairs, ~6 per center
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [

@@ -226,7 +226,7 @@ It works, and `models.SkipGram(..., negatives=0)` trains on such
 frequent words with gensim's subsampling formula (from the real counts,
 before windowing), draws every center word's window from `1..WINDOW_SIZE`,
 shuffles, and draws `NEGATIVES` negatives per example from `count ** 0.75`.
-It never holds more than one block of 2**20 tokens of examples: vectorized
+It never holds more than one block of 2**17 tokens of examples: vectorized
 NumPy builds them, `tf.data` hands them to the model ahead of time, and every
 batch has the same shape (the last one padded with examples of weight 0), so
 XLA compiles the training step once.
@@ -517,6 +517,7 @@ cbow_dataset = datasets.word2vec_dataset(
     negatives=NEGATIVES,
     sample=SAMPLE,
     batch_size=BATCH_SIZE,
+    shared_negatives=8,  # CBOW loses quality when more examples share a draw
     seed=SEED,
 )
 cbow = CBOWNegativeSampling(

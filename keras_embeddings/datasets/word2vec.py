@@ -18,16 +18,19 @@ Representations of Words and Phrases and their Compositionality"):
    distribution raised to `ns_exponent` (0.75), by binary search of uniform
    integers in the cumulative counts (gensim's `cum_table`).
 
-Nothing loops over pairs in Python: a block of up to 2**20 tokens is
-subsampled, shuffled and windowed at once with vectorized NumPy, batches are
-slices of the block's examples, and the negatives of 16 batches come from one
-`searchsorted`. `tf.data` runs this ahead of the model (a `numpy_function`
-source that hands over 16 batches at a time, `unbatch`, `prefetch`). All
-batches have the same shape (XLA compiles the step once) and every epoch has
-the same number of steps (the learning-rate schedule knows the total): the
-last batch is padded with examples of weight 0 and, when an epoch's
-subsample yields more examples than that, the surplus (a fraction of a
-batch, at random positions) is dropped.
+Nothing loops over pairs in Python: a block of up to 2**17 tokens is
+subsampled, shuffled and windowed at once with vectorized NumPy (each block
+with its own random generator, so that the steps per epoch are counted
+without making the pairs), batches are slices of the block's examples, and
+the negatives of 16 batches come from one `searchsorted`. `tf.data` runs this
+ahead of the model (a `numpy_function` source that hands over 16 batches at
+a time, `unbatch`, `prefetch`); small blocks keep the wait short at the
+start of each epoch, when Keras makes a new iterator. All batches have the
+same shape (XLA compiles the step once) and every epoch has the same number
+of steps (the learning-rate schedule knows the total), those of the first
+epoch's draw: the last batch is padded with examples of weight 0 and, when a
+later epoch's subsample yields more examples than that, the surplus (a
+fraction of a batch, at random positions) is dropped.
 
 Why NumPy and not TensorFlow ops: the same vectorized code in `tf.data` map
 functions costs 0.1 to 0.2 s per epoch to set up (Keras makes a new
@@ -38,6 +41,7 @@ XLA-compiled training steps run 2 to 3 times slower afterwards.
 Taught in `tutorials/06_word2vec_at_scale.py`.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -45,7 +49,7 @@ import numpy as np
 from keras_embeddings.errors import InvalidInputError
 
 _MODELS = ("skipgram", "cbow")
-_BLOCK_TOKENS = 2**20
+_BLOCK_TOKENS = 2**17
 _PREFETCH = 8
 _STACK = 16  # batches handed to tf.data at once
 
@@ -66,19 +70,25 @@ def _flatten(sequences, vocabulary_size):
     """Concatenated non-zero ids and the document index of each."""
     if isinstance(sequences, np.ndarray) and sequences.ndim == 1:
         sequences = [sequences]
-    ids, docs = [], []
-    for i, seq in enumerate(sequences):
-        seq = np.asarray(seq).reshape(-1)
-        if seq.size and not np.issubdtype(seq.dtype, np.integer):
-            raise InvalidInputError(
-                "`sequences` must hold integer word ids (e.g. "
-                f"Tokenizer.texts_to_sequences). Received dtype {seq.dtype}."
-            )
-        seq = seq[seq != 0]  # 0 is padding; gensim drops unknown words too
-        ids.append(seq.astype(np.int64))
-        docs.append(np.full(len(seq), i, dtype=np.int64))
-    ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
-    docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+    sequences = list(sequences)
+    flat = _flatten_lists(sequences)
+    if flat is None:  # arrays, or anything unusual: one document at a time
+        ids, docs = [], []
+        for i, seq in enumerate(sequences):
+            seq = np.asarray(seq).reshape(-1)
+            if seq.size and not np.issubdtype(seq.dtype, np.integer):
+                raise InvalidInputError(
+                    "`sequences` must hold integer word ids (e.g. "
+                    f"Tokenizer.texts_to_sequences). Received dtype {seq.dtype}."
+                )
+            ids.append(seq.astype(np.int64))
+            docs.append(np.full(len(seq), i, dtype=np.int64))
+        ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
+        docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+    else:
+        ids, docs = flat
+    kept = ids != 0  # 0 is padding; gensim drops unknown words too
+    ids, docs = ids[kept], docs[kept]
     if ids.size and (ids.min() < 0 or ids.max() >= vocabulary_size):
         bad = ids.min() if ids.min() < 0 else ids.max()
         raise InvalidInputError(
@@ -86,6 +96,25 @@ def _flatten(sequences, vocabulary_size):
             f"Received id {bad}."
         )
     return ids.astype(np.int32), docs.astype(np.int32)
+
+
+def _flatten_lists(sequences):
+    """`(ids, docs)` of lists of int ids in one NumPy call, or None.
+
+    `Tokenizer.texts_to_sequences` gives lists; converting ~100k short ones
+    one by one costs a second, this a few hundredths.
+    """
+    if not all(type(seq) in (list, tuple) for seq in sequences):
+        return None
+    try:
+        ids = np.array(list(itertools.chain.from_iterable(sequences)))
+    except (ValueError, TypeError):
+        return None
+    if ids.ndim != 1 or (ids.size and not np.issubdtype(ids.dtype, np.integer)):
+        return None  # the loop names the problem
+    lengths = np.fromiter(map(len, sequences), np.int64, count=len(sequences))
+    docs = np.repeat(np.arange(len(sequences), dtype=np.int64), lengths)
+    return ids.astype(np.int64), docs
 
 
 def keep_probabilities(counts, sample):
@@ -176,8 +205,8 @@ class _Examples:
         offsets = np.r_[np.arange(-window_size, 0), np.arange(1, window_size + 1)]
         self.offsets = offsets.astype(np.int32)  # int32 halves the memory traffic
 
-    def block(self, block, rng):
-        """Every example of token block `block` (2**20 tokens)."""
+    def _windows(self, block, rng):
+        """The kept tokens of block `block` and each one's context `[low, high)`."""
         start = block * _BLOCK_TOKENS
         ids = self.ids[start : start + _BLOCK_TOKENS]
         docs = self.docs[start : start + _BLOCK_TOKENS]
@@ -185,35 +214,72 @@ class _Examples:
             kept = rng.random(len(ids)) < self.keep[ids]
             ids, docs = ids[kept], docs[kept]  # docs stay sorted
         n = len(ids)
-        centers = rng.permutation(n) if self.shuffle else np.arange(n)
-        centers = centers.astype(np.int32)
         if self.shrink:  # word2vec's dynamic window: reach uniform in 1..window
             reach = rng.integers(1, self.window + 1, size=n, dtype=np.int32)
         else:
             reach = np.full(n, self.window, dtype=np.int32)
-        # Context positions of each center: its document's [first, last)
-        # range cut to [center - reach, center + reach].
-        first = np.searchsorted(docs, docs, side="left").astype(np.int32)[centers]
-        last = np.searchsorted(docs, docs, side="right").astype(np.int32)[centers]
-        low = np.maximum(first, centers - reach)  # (n,)
-        high = np.minimum(last, centers + reach + 1)  # (n,)
+        # Context positions of each token: its document's [first, last)
+        # range cut to [position - reach, position + reach].
+        position = np.arange(n, dtype=np.int32)
+        first = np.searchsorted(docs, docs, side="left").astype(np.int32)
+        last = np.searchsorted(docs, docs, side="right").astype(np.int32)
+        low = np.maximum(first, position - reach)  # (n,)
+        high = np.minimum(last, position + reach + 1)  # (n,)
+        return ids, low, high
+
+    def count(self, block, rng):
+        """How many examples `block(block, rng)` makes, without making them."""
+        _, low, high = self._windows(block, rng)
+        sizes = high - low - 1  # context words of each center
+        return int(sizes.sum() if self.model == "skipgram" else (sizes > 0).sum())
+
+    def block(self, block, rng):
+        """Every example of token block `block` (`_BLOCK_TOKENS` tokens)."""
+        ids, low, high = self._windows(block, rng)
+        n = len(ids)
+        if self.shuffle and self.model == "cbow":
+            centers = rng.permutation(n).astype(np.int32)
+            low, high = low[centers], high[centers]
+        else:  # skip-gram shuffles its pairs below
+            centers = np.arange(n, dtype=np.int32)
         j = centers[:, None] + self.offsets[None, :]  # (n, 2 * window)
         valid = (j >= low[:, None]) & (j < high[:, None])
         center = ids[centers]  # (n,)
         if self.model == "skipgram":
             # Row-major like `valid`: each center once per context word.
-            return np.repeat(center, high - low - 1), ids[j[valid]]
+            target, context = np.repeat(center, high - low - 1), ids[j[valid]]
+            if self.shuffle:
+                # Shuffled pairs, not centers: the pairs of one center would
+                # otherwise be neighbours and share their negatives
+                # (`shared_negatives`), one draw for all of the center's
+                # context words instead of one per pair, which costs quality
+                # (agreement with gensim 0.89 -> 0.92 on the built-in corpus).
+                order = rng.permutation(len(target)).astype(np.int32)
+                target, context = target[order], context[order]
+            return target, context
         has_context = high - low > 1
         context = np.where(valid, ids[np.clip(j, 0, max(n - 1, 0))], 0)
         return context[has_context], center[has_context]
 
+    def _block_rngs(self, rng):
+        # One generator per block, so that `count` and `block` draw the same
+        # subsample and windows whatever order the blocks come in.
+        seeds = rng.integers(0, 2**63, size=self.num_blocks)
+        return [np.random.default_rng(seed) for seed in seeds]
+
     def epoch(self, rng):
         """Yield `(x, y)` example arrays, block after block, for one epoch."""
+        rngs = self._block_rngs(rng)
         order = (
             rng.permutation(self.num_blocks) if self.shuffle else range(self.num_blocks)
         )
         for block in order:
-            yield self.block(block, rng)
+            yield self.block(block, rngs[block])
+
+    def count_epoch(self, rng):
+        """The number of examples `epoch(rng)` yields (rng: a fresh generator)."""
+        rngs = self._block_rngs(rng)
+        return sum(self.count(block, rngs[block]) for block in range(self.num_blocks))
 
     def sample_negatives(self, size, rng):
         """Ids drawn with probability `count ** ns_exponent` (gensim's cum_table)."""
@@ -257,20 +323,27 @@ def word2vec_dataset(
             update adds up over its occurrences in a batch: with a
             vocabulary of a few hundred words, 8192 already diverges at
             gensim's learning rate (0.025), so stay at 4096 or lower the
-            learning rate there.
+            learning rate there. CBOW passes each center's whole error to
+            each of its context words: use about 1024 there (4096 diverges
+            on a 250-word vocabulary, 2048 trains visibly worse).
         shared_negatives: int dividing `batch_size`: how many consecutive
             examples share one draw of `negatives` ids. 1 is word2vec's fresh
             draw per example; sharing (Ji et al., 2016, "Parallelizing
             Word2Vec in Shared and Distributed Memory") keeps every example's
             objective the same in expectation, with `shared_negatives` times
             fewer output rows to gather and update, which makes a CPU step
-            several times faster.
+            several times faster. Measured against gensim (see
+            `benchmarks/word2vec_vs_gensim.py`), 32 costs skip-gram no
+            quality; CBOW, with one example per center instead of one per
+            pair, loses some beyond 8.
         shrink_windows: bool, draw each center's window from
             `1..window_size` (word2vec's dynamic window) instead of always
             using `window_size`.
-        shuffle: bool, shuffle the examples of each block of 2**20 tokens
-            (and the block order) every epoch. A document that crosses a
-            block boundary is cut there.
+        shuffle: bool, shuffle the examples of each block of 2**17 tokens
+            (and the block order) every epoch: skip-gram pairs one by one
+            (so that the pairs that share negatives come from different
+            centers), CBOW centers. A document that crosses a block
+            boundary is cut there.
         seed: int >= 0 or None.
 
     Returns:
@@ -332,8 +405,9 @@ def word2vec_dataset(
         return np.random.default_rng([base, epoch])
 
     # Steps per epoch: the examples of the first epoch's draw of subsampling
-    # and windows (other epochs differ by a fraction of a percent).
-    count = sum(len(y) for _, y in examples.epoch(epoch_rng(0)))
+    # and windows, counted without making them (other epochs differ by a
+    # fraction of a percent).
+    count = examples.count_epoch(epoch_rng(0))
     steps = max(1, -(-count // batch_size))
     stacks = -(-steps // _STACK)
 
@@ -380,6 +454,7 @@ def word2vec_dataset(
     labels = np.zeros((1, 1, negatives + 1), np.float32)
     labels[..., 0] = 1  # the positive word first
 
+    @tf.autograph.experimental.do_not_convert  # plain ops: skip the conversion
     def to_tensors(index):
         x, y, negative_ids, weights = tf.numpy_function(
             next_stack, [index], [tf.int32, tf.int32, tf.int32, tf.float32],

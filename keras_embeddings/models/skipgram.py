@@ -26,7 +26,9 @@ duplicates in a batch.
 One difference from word2vec's one-pair-at-a-time loop: a word's update is
 the sum over its occurrences in the batch, computed before any of them is
 applied (so on a vocabulary of a few hundred words, batches above ~4096 at
-lr 0.025 overshoot and diverge: lower `batch_size` or `learning_rate`).
+lr 0.025 overshoot and diverge: lower `batch_size` or `learning_rate`;
+CBOW, whose every context word takes its center's whole error, needs about
+1024 there, with `shared_negatives` of 8 at most).
 CBOW follows word2vec.c and gensim (`cbow_mean=1`) rather than the calculus:
 the mean context vector predicts the center, and each context word then
 receives the whole error `dL/du`, not the `1 / count` share that the
@@ -77,8 +79,10 @@ def negative_sampling_loss(y_true, y_pred):
         `(batch,)`: `-log sigmoid(z_pos) - sum_k log sigmoid(-z_k)`.
     """
     y_true = ops.cast(y_true, y_pred.dtype)
-    # -log sigmoid(z) = softplus(-z); -log(1 - sigmoid(z)) = softplus(z).
-    losses = y_true * ops.softplus(-y_pred) + (1 - y_true) * ops.softplus(y_pred)
+    # -log sigmoid(z) = softplus(-z) = softplus(z) - z and -log(1 - sigmoid(z))
+    # = softplus(z): one softplus per logit instead of two (the loss and the
+    # `pair_loss` metric each compute it, on every step).
+    losses = ops.softplus(y_pred) - y_true * y_pred
     return ops.sum(losses, axis=-1)
 
 
