@@ -295,3 +295,23 @@ def test_bad_arguments_are_named(kwargs, match):
 def test_docstring_examples():
     results = doctest.testmod(word2vec_module)
     assert results.failed == 0 and results.attempted >= 1
+
+
+@pytest.mark.parametrize(
+    "model, batch_size, rows",
+    [("skipgram", 4096, 4096 // 32), ("cbow", 1024, 1024 // 8)],
+)
+def test_defaults_per_model(model, batch_size, rows):
+    # CBOW diverges at skip-gram's 4096 on small vocabularies and loses
+    # quality sharing negatives over more than 8 examples.
+    sequences = [[1, 2, 3, 4, 5, 6, 7, 8, 9] * 20] * 5
+    ds = datasets.word2vec_dataset(sequences, 10, model=model, negatives=3, seed=0)
+    (x, y, negative_ids), labels, weights = next(iter(ds))
+    assert y.shape == (batch_size,)
+    assert negative_ids.shape == (rows, 3)
+    # An odd batch size shares over its largest divisor up to the default.
+    ds = datasets.word2vec_dataset(
+        sequences, 10, model=model, negatives=3, batch_size=48, seed=0
+    )
+    (x, y, negative_ids), labels, weights = next(iter(ds))
+    assert negative_ids.shape == (48 // (8 if model == "cbow" else 16), 3)

@@ -50,6 +50,10 @@ from keras_embeddings.errors import InvalidInputError
 
 _MODELS = ("skipgram", "cbow")
 _BLOCK_TOKENS = 2**17
+# Defaults measured against gensim (benchmarks/word2vec_vs_gensim.py): CBOW
+# diverges at 4096 on a small vocabulary and loses quality sharing over 8.
+_DEFAULT_BATCH_SIZE = {"skipgram": 4096, "cbow": 1024}
+_DEFAULT_SHARED = {"skipgram": 32, "cbow": 8}
 _PREFETCH = 8
 _STACK = 16  # batches handed to tf.data at once
 
@@ -295,8 +299,8 @@ def word2vec_dataset(
     negatives=5,
     sample=1e-3,
     ns_exponent=0.75,
-    batch_size=4096,
-    shared_negatives=32,
+    batch_size=None,
+    shared_negatives=None,
     shrink_windows=True,
     shuffle=True,
     seed=None,
@@ -319,7 +323,8 @@ def word2vec_dataset(
         ns_exponent: float, negatives are drawn with probability
             `count ** ns_exponent`.
         batch_size: int, examples per batch (pairs for skip-gram, center
-            words for CBOW). Large batches train fastest, but a word's
+            words for CBOW); None: 4096 for skip-gram, 1024 for CBOW.
+            Large batches train fastest, but a word's
             update adds up over its occurrences in a batch: with a
             vocabulary of a few hundred words, 8192 already diverges at
             gensim's learning rate (0.025), so stay at 4096 or lower the
@@ -327,7 +332,8 @@ def word2vec_dataset(
             each of its context words: use about 1024 there (4096 diverges
             on a 250-word vocabulary, 2048 trains visibly worse).
         shared_negatives: int dividing `batch_size`: how many consecutive
-            examples share one draw of `negatives` ids. 1 is word2vec's fresh
+            examples share one draw of `negatives` ids; None: the largest
+            divisor of `batch_size` up to 32 for skip-gram, up to 8 for CBOW. 1 is word2vec's fresh
             draw per example; sharing (Ji et al., 2016, "Parallelizing
             Word2Vec in Shared and Distributed Memory") keeps every example's
             objective the same in expectation, with `shared_negatives` times
@@ -381,6 +387,10 @@ def word2vec_dataset(
     import tensorflow as tf
 
     vocabulary_size = _positive_int("vocabulary_size", vocabulary_size, minimum=2)
+    if batch_size is None:
+        batch_size = _DEFAULT_BATCH_SIZE.get(model, 4096)
+    if shared_negatives is None and isinstance(batch_size, (int, np.integer)):
+        shared_negatives = math.gcd(int(batch_size), _DEFAULT_SHARED.get(model, 32))
     _check(model, window_size, negatives, sample, ns_exponent, batch_size,
            shared_negatives)  # fmt: skip
     ids, docs = _flatten(sequences, vocabulary_size)
