@@ -17,6 +17,7 @@ from keras import ops
 
 from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models._compile import CompileDefaultsMixin
 
 _SAMPLERS = {
     "greedy": "GreedySampler",
@@ -55,7 +56,7 @@ def check_vocabulary(vocabulary, oov_token, vocabulary_size):
     return vocabulary, oov_token
 
 
-class NextTokenLanguageModelMixin:
+class NextTokenLanguageModelMixin(CompileDefaultsMixin):
     """`compile` defaults, text/id prompts and `generate()` for a next-token model.
 
     Put it before `keras.Model` in the bases:
@@ -75,14 +76,6 @@ class NextTokenLanguageModelMixin:
                 keras_hub.metrics.Perplexity(from_logits=True, name="perplexity"),
             ]
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
-
-    def compile_from_config(self, config):
-        # Keras skips this for models that override `compile`; ours only adds
-        # defaults, so restoring the saved arguments is safe.
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(**config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     # ----------------------------------------------------------------- text
 

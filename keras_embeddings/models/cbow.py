@@ -49,6 +49,7 @@ from keras import layers, ops
 from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.layers.context_average import ContextAverage
+from keras_embeddings.models._compile import CompileDefaultsMixin
 
 _BACKPROP = ("chain_rule", "notebook")
 _SOURCES = ("input", "output", "average")
@@ -72,7 +73,7 @@ def _notebook_relu(z):
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class CBOW(keras.Model):
+class CBOW(CompileDefaultsMixin, keras.Model):
     """Continuous bag of words: predict a word from the average of its context.
 
     The network of the CBOW notebook: `h = ReLU(W1 x̄ + b1)`,
@@ -221,14 +222,6 @@ class CBOW(keras.Model):
         if metrics is None:
             metrics = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
-
-    def compile_from_config(self, config):
-        # Keras skips this for models that override `compile`; ours only adds
-        # defaults, so restoring the saved arguments is safe.
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(**config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def _ensure_built(self):
         if not self.built:

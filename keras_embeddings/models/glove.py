@@ -35,6 +35,7 @@ from keras import ops
 
 from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models._compile import CompileDefaultsMixin
 
 _VECTORS = ("w", "w_tilde", "mean")
 
@@ -72,7 +73,7 @@ class SumSquaredError(keras.losses.Loss):
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class GloVe(keras.Model):
+class GloVe(CompileDefaultsMixin, keras.Model):
     """GloVe word vectors: scores `w_i . w~_j + b_i + b~_j` fitted to `log X_ij`.
 
     The model reads pairs of word ids `(i, j)` and predicts the log
@@ -194,14 +195,6 @@ class GloVe(keras.Model):
         if loss is None:
             loss = SumSquaredError()
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
-
-    def compile_from_config(self, config):
-        # Keras skips this for models that override `compile`; ours only adds
-        # a default loss, so restoring the saved arguments is safe.
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(**config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def get_embeddings(self, vectors="w"):
         """The word vectors, `(vocabulary_size, embedding_dim)`; row `i` is word `i`.

@@ -35,6 +35,7 @@ from keras import layers, ops
 
 from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models._compile import CompileDefaultsMixin
 
 CLASSIC_PARAM_NAMES = (
     "word_embedding_weights",
@@ -73,7 +74,7 @@ class MaskedSparseCategoricalAccuracy(keras.metrics.SparseCategoricalAccuracy):
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class NGramLanguageModel(keras.Model):
+class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
     """Neural n-gram language model (Bengio et al., 2003), next-word or masked.
 
     Each context word is looked up in one embedding table; the
@@ -246,14 +247,6 @@ class NGramLanguageModel(keras.Model):
                 ),
             ]
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
-
-    def compile_from_config(self, config):
-        # Keras skips this for models that override `compile`; ours only adds
-        # defaults, so restoring the saved arguments is safe.
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(**config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def get_embeddings(self):
         """The embedding table, `(vocabulary_size, embedding_dim)`.

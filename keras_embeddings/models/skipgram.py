@@ -50,6 +50,7 @@ import numpy as np
 from keras import layers, ops
 
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models._compile import CompileDefaultsMixin
 
 _SOURCES = ("input", "output", "average")
 
@@ -117,7 +118,7 @@ class NegativeSamplingLoss(keras.losses.Loss):
         return {"reduction": self.reduction, "name": self.name}
 
 
-class _Word2Vec(keras.Model):
+class _Word2Vec(CompileDefaultsMixin, keras.Model):
     """Shared parts: the two embedding tables, scoring, compile, export."""
 
     def __init__(self, vocabulary_size, embedding_dim=100, negatives=5, **kwargs):
@@ -218,14 +219,6 @@ class _Word2Vec(keras.Model):
             weighted_metrics=weighted_metrics,
             **kwargs,
         )
-
-    def compile_from_config(self, config):
-        # Keras skips this for models that override `compile`; ours only adds
-        # defaults, so restoring the saved arguments is safe.
-        config = keras.saving.deserialize_keras_object(config)
-        self.compile(**config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def get_embeddings(self, source="input"):
         """Word vectors `(vocabulary_size, embedding_dim)`; row 0 is padding.
