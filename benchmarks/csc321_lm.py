@@ -1,7 +1,8 @@
 """Cross-entropy of the CSC321 neural language models: the seed's setting and ours.
 
 Trains `models.NGramLanguageModel` on the CSC321 4-grams
-(`datasets.load_csc321`) in five settings and prints one table row each:
+(`datasets.load_csc321`) in five settings, and the LSTM and transformer
+next-word models on the same next-word data, and prints one table row each:
 configuration, epochs, training wall time, and the mean cross-entropy per
 predicted word on the training, validation and test sets, beside the seeds'
 numbers.
@@ -17,6 +18,19 @@ numbers.
   by `[MASK]`, 16/128, SGD as above). Seed 002: train 3.063, validation
   3.072, test 3.075.
 - `masked`: the masked model, our way.
+- `lstm`: `models.NextTokenModel` (Embedding -> LSTM -> logits) on the
+  next-word data, our way.
+- `transformer`: `models.TransformerLM` (a small GPT of keras-hub decoder
+  blocks) on the next-word data, our way, compiled with XLA (TensorFlow's
+  CPU kernels for attention's many tiny batched matmuls are ~3x slower
+  without it; the n-gram model and the LSTM are faster without it).
+
+Both reserve id 0 for padding, so their word ids are the data's plus 1 and
+they have 251 outputs; no target is ever id 0, the model learns to give it
+~0 probability, and the cross-entropy is over the same 250 words' targets
+as the n-gram model's. Their 3-word contexts are full: no padding is fed.
+All cross-entropies are the same: the mean sparse cross-entropy from the
+logits over a split, in float32 (`model.evaluate`).
 
 "Our way" is Adam on large batches for a fixed wall-time budget
 (`--time-limit`, 120 s by default), its learning rate annealed along a
@@ -35,8 +49,8 @@ budget in the process's CPU seconds per core (`--cores`, 2), which is what
 an idle machine with that many cores would take at best. Run:
 
     python benchmarks/csc321_lm.py [--data ../shared/data/csc321]
-        [--runs seed,small,best,masked-seed,masked] [--time-limit 120]
-        [--clock wall|cpu] [--cores 2]
+        [--runs seed,small,best,masked-seed,masked,lstm,transformer]
+        [--time-limit 120] [--clock wall|cpu] [--cores 2]
 """
 
 import argparse
@@ -50,7 +64,9 @@ import keras  # noqa: E402
 
 from keras_embeddings.datasets import load_csc321  # noqa: E402
 from keras_embeddings.models import (  # noqa: E402
+    NextTokenModel,
     NGramLanguageModel,
+    TransformerLM,
     mask_inputs,
     masked_dataset,
     sample_input_mask,
@@ -61,12 +77,102 @@ DEFAULT_DATA = os.path.join(
 )
 SEED_INIT = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.01}}
 
+
+class ModelFactory:
+    """A run's model: `build()` makes it (after seeding), `describe()` names it.
+
+    `id_offset` is added to every word id (inputs and targets) before they
+    reach the model.
+    """
+
+    id_offset = 0
+
+    def __init__(self, **kwargs):
+        self.kwargs = kwargs
+
+    def build(self, vocabulary_size, variant):
+        raise NotImplementedError
+
+    def describe(self):
+        """The model's part of the table's config column, a list of str."""
+        raise NotImplementedError
+
+
+class NGram(ModelFactory):
+    """`models.NGramLanguageModel` (next-word or masked) on the 0-based ids."""
+
+    def build(self, vocabulary_size, variant):
+        masked = variant == "masked"
+        return NGramLanguageModel(
+            vocabulary_size,
+            context_length=4 if masked else 3,
+            masked=masked,
+            **self.kwargs,
+        )
+
+    def describe(self):
+        kwargs = self.kwargs
+        parts = [f"{kwargs['embedding_dim']}/{kwargs['hidden_units']}"]
+        parts.append(kwargs.get("hidden_activation", "sigmoid"))
+        if kwargs.get("dropout"):
+            parts.append(f"dropout {kwargs['dropout']}")
+        return parts
+
+
+class PaddedNextWord(ModelFactory):
+    """A next-word model that reserves id 0 for padding: word ids move up by 1.
+
+    The model has `vocabulary_size + 1` outputs, id 0 among them, which no
+    target ever is: training learns to give it ~0 probability, so its
+    cross-entropy is over the same 250 words' targets as the n-gram model's.
+    The 3-word contexts are full, so no padding is ever fed.
+    """
+
+    id_offset = 1
+
+    def build(self, vocabulary_size, variant):
+        if variant != "next_word":
+            raise ValueError(f"{type(self).__name__} runs need variant 'next_word'.")
+        return self.model_class(
+            vocabulary_size + self.id_offset, sequence_length=3, **self.kwargs
+        )
+
+
+class LSTM(PaddedNextWord):
+    """`models.NextTokenModel`: Embedding -> LSTM -> logits."""
+
+    model_class = NextTokenModel
+
+    def describe(self):
+        kwargs = self.kwargs
+        parts = [f"LSTM {kwargs['embedding_dim']}/{kwargs['lstm_units']}"]
+        if kwargs.get("dropout"):
+            parts.append(f"dropout {kwargs['dropout']}")
+        return parts
+
+
+class Transformer(PaddedNextWord):
+    """`models.TransformerLM`: a small GPT (keras-hub decoder blocks)."""
+
+    model_class = TransformerLM
+
+    def describe(self):
+        k = self.kwargs
+        parts = [
+            f"GPT {k['embedding_dim']}, {k['num_layers']}x{k['num_heads']}h"
+            f"/{k['intermediate_dim']}"
+        ]
+        if k.get("dropout"):
+            parts.append(f"dropout {k['dropout']}")
+        return parts
+
+
 RUNS = {
     # The assignment's setting: its init, SGD with momentum, batch 100,
     # stopped at the first rise of the validation CE (patience 0).
     "seed": {
         "variant": "next_word",
-        "model": {"embedding_dim": 16, "hidden_units": 128, "initializer": SEED_INIT},
+        "model": NGram(embedding_dim=16, hidden_units=128, initializer=SEED_INIT),
         "optimizer": ("sgd", 0.1),
         "batch_size": 100,
         "patience": 0,
@@ -76,7 +182,7 @@ RUNS = {
     # The seed's size, trained our way: Adam, cosine-annealed over the budget.
     "small": {
         "variant": "next_word",
-        "model": {"embedding_dim": 16, "hidden_units": 128},
+        "model": NGram(embedding_dim=16, hidden_units=128),
         "optimizer": ("adam", 4e-3),
         "batch_size": 500,
         "patience": 2,
@@ -85,12 +191,9 @@ RUNS = {
     },
     "best": {
         "variant": "next_word",
-        "model": {
-            "embedding_dim": 128,
-            "hidden_units": 1024,
-            "hidden_activation": "relu",
-            "dropout": 0.5,
-        },
+        "model": NGram(
+            embedding_dim=128, hidden_units=1024, hidden_activation="relu", dropout=0.5
+        ),
         "optimizer": ("adam", 4e-3),
         "batch_size": 1000,
         "patience": 2,
@@ -99,7 +202,7 @@ RUNS = {
     },
     "masked-seed": {
         "variant": "masked",
-        "model": {"embedding_dim": 16, "hidden_units": 128, "initializer": SEED_INIT},
+        "model": NGram(embedding_dim=16, hidden_units=128, initializer=SEED_INIT),
         "optimizer": ("sgd", 0.1),
         "batch_size": 100,
         "patience": 0,
@@ -108,17 +211,41 @@ RUNS = {
     },
     "masked": {
         "variant": "masked",
-        "model": {
-            "embedding_dim": 128,
-            "hidden_units": 1024,
-            "hidden_activation": "relu",
-            "dropout": 0.5,
-        },
+        "model": NGram(
+            embedding_dim=128, hidden_units=1024, hidden_activation="relu", dropout=0.5
+        ),
         "optimizer": ("adam", 4e-3),
         "batch_size": 1000,
         "patience": 2,
         "budget": True,
         "seed_result": (3.063, 3.072, 3.075),
+    },
+    # The same next-word data through the lecture's LSTM and a small
+    # transformer, trained like `best` (word ids shifted by 1: `PaddedNextWord`).
+    "lstm": {
+        "variant": "next_word",
+        "model": LSTM(embedding_dim=128, lstm_units=256, dropout=0.3),
+        "optimizer": ("adam", 1.6e-2),
+        "batch_size": 1000,
+        "patience": 2,
+        "budget": True,
+        "seed_result": (2.729, 2.772, 2.775),
+    },
+    "transformer": {
+        "variant": "next_word",
+        "model": Transformer(
+            embedding_dim=64,
+            num_heads=4,
+            intermediate_dim=256,
+            num_layers=2,
+            dropout=0.0,
+        ),
+        "optimizer": ("adam", 4e-3),
+        "batch_size": 500,
+        "patience": 2,
+        "budget": True,
+        "jit_compile": True,
+        "seed_result": (2.729, 2.772, 2.775),
     },
 }
 MAX_EPOCHS = 50  # the assignment's DEFAULT_TRAINING_CONFIG["epochs"]
@@ -159,18 +286,14 @@ def optimizer(name, learning_rate):
 
 
 def describe(spec, time_limit):
-    kwargs = spec["model"]
-    parts = [f"{kwargs['embedding_dim']}/{kwargs['hidden_units']}"]
-    parts.append(kwargs.get("hidden_activation", "sigmoid"))
-    if kwargs.get("dropout"):
-        parts.append(f"dropout {kwargs['dropout']}")
+    parts = spec["model"].describe()
     name, rate = spec["optimizer"]
     if name == "sgd":
         parts.append(f"SGD {rate} m0.9")
     else:
         parts.append(f"Adam {rate:g} cos {time_limit:.0f}s")
     parts.append(f"batch {spec['batch_size']}")
-    if kwargs.get("initializer"):
+    if spec["model"].kwargs.get("initializer"):
         parts.append("N(0,.01)")
     return ", ".join(parts)
 
@@ -181,13 +304,10 @@ def run(name, data_dir, time_limit, seed, clock):
     data = load_csc321(data_dir, variant=variant)
     keras.utils.set_random_seed(seed)
     masked = variant == "masked"
-    model = NGramLanguageModel(
-        len(data.vocabulary),
-        context_length=4 if masked else 3,
-        masked=masked,
-        **spec["model"],
-    )
-    model.compile(optimizer=optimizer(*spec["optimizer"]))
+    model = spec["model"].build(len(data.vocabulary), variant)
+    # XLA only where a spec asks for it (Keras' default elsewhere).
+    jit = {"jit_compile": spec["jit_compile"]} if "jit_compile" in spec else {}
+    model.compile(optimizer=optimizer(*spec["optimizer"]), **jit)
     callbacks = [
         keras.callbacks.EarlyStopping(
             patience=spec["patience"], restore_best_weights=True
@@ -205,8 +325,13 @@ def run(name, data_dir, time_limit, seed, clock):
         train = masked_dataset(data.train, batch_size=batch_size, seed=seed)
         fit_args = {"x": train, "shuffle": False}
     else:
-        splits = dict(zip(("train", "valid", "test"), data[:3]))
-        fit_args = {"x": data.train[0], "y": data.train[1], "batch_size": batch_size}
+        offset = spec["model"].id_offset
+        splits = {
+            split: (x + offset, y + offset) if offset else (x, y)
+            for split, (x, y) in zip(("train", "valid", "test"), data[:3])
+        }
+        x, y = splits["train"]
+        fit_args = {"x": x, "y": y, "batch_size": batch_size}
     start, cpu_start = time.perf_counter(), time.process_time()
     history = model.fit(
         **fit_args,
