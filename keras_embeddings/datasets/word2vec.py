@@ -46,6 +46,7 @@ import math
 
 import numpy as np
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 
 _MODELS = ("skipgram", "cbow")
@@ -56,18 +57,6 @@ _DEFAULT_BATCH_SIZE = {"skipgram": 4096, "cbow": 1024}
 _DEFAULT_SHARED = {"skipgram": 32, "cbow": 8}
 _PREFETCH = 8
 _STACK = 16  # batches handed to tf.data at once
-
-
-def _positive_int(name, value, minimum=1):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < minimum
-    ):
-        raise InvalidInputError(
-            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 def _flatten(sequences, vocabulary_size):
@@ -171,10 +160,10 @@ def _check(model, window_size, negatives, sample, ns_exponent, batch_size, share
         raise InvalidInputError(
             f"`model` must be one of {list(_MODELS)}. Received: model={model!r}"
         )
-    _positive_int("window_size", window_size)
-    _positive_int("negatives", negatives)
-    _positive_int("batch_size", batch_size)
-    _positive_int("shared_negatives", shared)
+    positive_int("window_size", window_size)
+    positive_int("negatives", negatives)
+    positive_int("batch_size", batch_size)
+    positive_int("shared_negatives", shared)
     if batch_size % shared:
         raise InvalidInputError(
             "`batch_size` must be a multiple of `shared_negatives` (e.g. a power "
@@ -386,7 +375,7 @@ def word2vec_dataset(
     """
     import tensorflow as tf
 
-    vocabulary_size = _positive_int("vocabulary_size", vocabulary_size, minimum=2)
+    vocabulary_size = positive_int("vocabulary_size", vocabulary_size, minimum=2)
     if batch_size is None:
         batch_size = _DEFAULT_BATCH_SIZE.get(model, 4096)
     if shared_negatives is None and isinstance(batch_size, (int, np.integer)):
@@ -407,7 +396,7 @@ def word2vec_dataset(
     examples = _Examples(ids, docs, keep, cum, model, window_size, negatives,
                          shrink_windows, shuffle)  # fmt: skip
     if seed is not None:
-        seed = _positive_int("seed", seed, minimum=0)
+        seed = positive_int("seed", seed, minimum=0)
     base = np.random.SeedSequence(seed).entropy if seed is None else seed
     rows = batch_size // shared_negatives
 

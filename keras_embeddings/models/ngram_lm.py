@@ -34,16 +34,9 @@ import numpy as np
 from keras import layers, ops
 
 from keras_embeddings._validation import positive_int
+from keras_embeddings.datasets.csc321 import CLASSIC_PARAM_NAMES
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
-
-CLASSIC_PARAM_NAMES = (
-    "word_embedding_weights",
-    "embed_to_hid_weights",
-    "hid_to_output_weights",
-    "hid_bias",
-    "output_bias",
-)
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")

@@ -46,25 +46,13 @@ Taught in `tutorials/06_word2vec_at_scale.py`.
 """
 
 import keras
-import numpy as np
 from keras import layers, ops
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
 
 _SOURCES = ("input", "output", "average")
-
-
-def _positive_int(name, value, minimum=1):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < minimum
-    ):
-        raise InvalidInputError(
-            f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}"
-        )
-    return int(value)
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
@@ -123,9 +111,9 @@ class _Word2Vec(CompileDefaultsMixin, keras.Model):
 
     def __init__(self, vocabulary_size, embedding_dim=100, negatives=5, **kwargs):
         super().__init__(**kwargs)
-        self.vocabulary_size = _positive_int("vocabulary_size", vocabulary_size, 2)
-        self.embedding_dim = _positive_int("embedding_dim", embedding_dim)
-        self.negatives = _positive_int("negatives", negatives, minimum=0)
+        self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size, 2)
+        self.embedding_dim = positive_int("embedding_dim", embedding_dim)
+        self.negatives = positive_int("negatives", negatives, minimum=0)
         bound = 0.5 / self.embedding_dim  # word2vec's initialization
         self.target_embedding = layers.Embedding(
             self.vocabulary_size,
@@ -192,7 +180,7 @@ class _Word2Vec(CompileDefaultsMixin, keras.Model):
             if decay_steps is not None:
                 rate = keras.optimizers.schedules.PolynomialDecay(
                     learning_rate,
-                    _positive_int("decay_steps", decay_steps),
+                    positive_int("decay_steps", decay_steps),
                     end_learning_rate=learning_rate * 1e-4,
                     power=1.0,
                 )
