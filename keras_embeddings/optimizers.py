@@ -25,10 +25,12 @@ from keras_embeddings.optimizers import sum_duplicate_slices
 model.compile(optimizer=sum_duplicate_slices("adam"), loss="mse")
 ```
 
-How: the slices are summed per unique id (`tf.unique` +
-`tf.math.unsorted_segment_sum`, as Keras 2 did), which keeps the gradient
-sparse and works under XLA; `benchmarks/sparse_updates.py` measured it
-against turning the gradient into a dense tensor (see README). The optimizer
+How: where a batch holds fewer slices than the table has rows, the slices
+are summed per unique id (`tf.unique` + `tf.math.unsorted_segment_sum`, as
+Keras 2 did, padded to a static shape so it compiles under XLA); where it
+holds as many or more (a small vocabulary, big batches), the gradient is
+made dense, which is then no larger. `benchmarks/sparse_updates.py`
+measures both against Keras' own step (figures in README). The optimizer
 keeps its class and config, so `model.save()` and `load_model` work as
 before; a loaded model of this package is fixed again by `compile()`, a
 loaded model of yours needs `sum_duplicate_slices(model.optimizer)`.
@@ -68,9 +70,9 @@ def sum_duplicate_slices(optimizer):
 
     >>> import keras
     >>> from keras_embeddings.optimizers import sum_duplicate_slices
-    >>> adam = sum_duplicate_slices(keras.optimizers.Adam(learning_rate=0.01))
+    >>> adam = sum_duplicate_slices(keras.optimizers.Adam(learning_rate=0.5))
     >>> type(adam).__name__, adam.get_config()["learning_rate"]
-    ('Adam', 0.01)
+    ('Adam', 0.5)
     """
     if isinstance(optimizer, (str, dict)):
         try:
@@ -92,12 +94,16 @@ def sum_duplicate_slices(optimizer):
 
     def summed_apply(grads, trainable_variables=None):
         # Before clipping: a norm of repeated slices is not the gradient's norm.
-        return apply([_sum_slices(g) for g in grads], trainable_variables)
+        variables = trainable_variables
+        if variables is None:
+            variables = target._trainable_variables
+        grads = [_sum_slices(g, v) for g, v in zip(grads, variables)]
+        return apply(grads, trainable_variables)
 
     def summed_update_step(gradient, variable, learning_rate):
         # Again per variable: a distribution strategy's all-reduce
         # concatenates the replicas' slices.
-        return update_step(_sum_slices(gradient), variable, learning_rate)
+        return update_step(_sum_slices(gradient, variable), variable, learning_rate)
 
     target.apply = summed_apply
     target.update_step = summed_update_step
@@ -105,24 +111,32 @@ def sum_duplicate_slices(optimizer):
     return optimizer
 
 
-def _sum_slices(gradient):
-    """The slices of each id added up, as the dense gradient holds them."""
+def _sum_slices(gradient, variable):
+    """The slices of each id added up: the cheaper of the two forms."""
     import tensorflow as tf
 
     if not isinstance(gradient, tf.IndexedSlices):
         return gradient
-    if _DENSE:
-        return tf.convert_to_tensor(gradient)
-    # One slice per unique id, padded to the static number of slices with
-    # zero slices at id 0 (XLA needs static shapes). A zero slice changes no
-    # optimizer's step: every update adds f(slice) with f(0) = 0.
+    count = gradient.indices.shape[0]
+    if count is not None and count >= variable.shape[0]:
+        return _dense(gradient)  # at least as many slices as rows: no larger
+    return _unique_slices(gradient)
+
+
+def _dense(gradient):
+    import tensorflow as tf
+
+    return tf.convert_to_tensor(gradient)
+
+
+def _unique_slices(gradient):
+    """One slice per unique id, padded to the number of slices with zero
+    slices at id 0 (XLA needs static shapes). A zero slice changes no
+    optimizer's step: every update adds f(slice) with f(0) = 0."""
+    import tensorflow as tf
+
     count = tf.shape(gradient.indices)[0]
     _, positions = tf.unique(gradient.indices)
     values = tf.math.unsorted_segment_sum(gradient.values, positions, count)
     ids = tf.math.unsorted_segment_max(gradient.indices, positions, count)
     return tf.IndexedSlices(values, tf.maximum(ids, 0), gradient.dense_shape)
-
-
-# Set by benchmarks/sparse_updates.py to measure the alternative: the
-# gradient made dense (every row of the table updated, as JAX and PyTorch do).
-_DENSE = False

@@ -19,7 +19,16 @@ from keras_embeddings import models
 
 # Keras' optimizers whose update is not linear in the gradient, at their
 # defaults except a learning rate large enough to see.
-OPTIMIZERS = ["adam", "adamw", "nadam", "rmsprop", "adagrad", "adadelta", "adamax", "ftrl"]
+OPTIMIZERS = [
+    "adam",
+    "adamw",
+    "nadam",
+    "rmsprop",
+    "adagrad",
+    "adadelta",
+    "adamax",
+    "ftrl",
+]
 LEARNING_RATE = 0.01
 
 _IDS = np.array([[3, 3, 1, 3], [2, 3, 3, 5]], "int32")  # id 3 five times
@@ -58,7 +67,9 @@ def _cbow_negative_sampling():
 
 
 def _ngram():
-    model = models.NGramLanguageModel(7, context_length=4, embedding_dim=3, hidden_units=5)
+    model = models.NGramLanguageModel(
+        7, context_length=4, embedding_dim=3, hidden_units=5
+    )
     return model, _IDS, np.array([3, 4], "int32")
 
 
@@ -100,7 +111,9 @@ def step(model_name, optimizer):
 
 
 def optimizer(name):
-    return keras.optimizers.get({"class_name": name, "config": {"learning_rate": LEARNING_RATE}})
+    return keras.optimizers.get(
+        {"class_name": name, "config": {"learning_rate": LEARNING_RATE}}
+    )
 
 
 if __name__ == "__main__":

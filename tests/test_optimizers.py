@@ -8,6 +8,7 @@ because SGD is linear in the gradient. Then the cross-backend check: the
 same steps under JAX and PyTorch in subprocesses.
 """
 
+import doctest
 import functools
 import os
 import subprocess
@@ -19,6 +20,7 @@ import numpy as np
 import pytest
 from optimizer_cases import LEARNING_RATE, MODELS, OPTIMIZERS, optimizer, step
 
+from keras_embeddings import optimizers as optimizers_module
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.optimizers import sum_duplicate_slices
 
@@ -85,7 +87,9 @@ def test_without_the_fix_tensorflow_steps_too_far():
     ids = np.full((1, 8), 1, "int32")  # one id, 8 times
     steps = []
     for fix in (False, True):
-        model = keras.Sequential([keras.Input((8,), dtype="int32"), keras.layers.Embedding(3, 2)])
+        model = keras.Sequential(
+            [keras.Input((8,), dtype="int32"), keras.layers.Embedding(3, 2)]
+        )
         adam = keras.optimizers.Adam(learning_rate=0.001)
         model.compile(optimizer=sum_duplicate_slices(adam) if fix else adam, loss="mse")
         w0 = keras.ops.convert_to_numpy(model.weights[0])
@@ -105,6 +109,10 @@ def test_sum_duplicate_slices_keeps_the_optimizer():
     assert isinstance(named, keras.optimizers.RMSprop)
     scaled = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam())
     assert sum_duplicate_slices(scaled) is scaled
+
+
+def test_docstring_example_runs():
+    assert doctest.testmod(optimizers_module).failed == 0
 
 
 def test_sum_duplicate_slices_errors_name_the_argument():
@@ -134,7 +142,9 @@ def test_models_fix_their_optimizer_in_compile_and_after_loading(tmp_path):
 def test_one_step_is_the_same_on_every_backend(tmp_path):
     """TensorFlow (this process) against JAX and PyTorch (subprocesses)."""
     if keras.backend.backend() != "tensorflow":
-        pytest.skip("compares TensorFlow with JAX and PyTorch; runs in the TensorFlow suite")
+        pytest.skip(
+            "compares TensorFlow with JAX and PyTorch; runs in the TensorFlow suite"
+        )
     script = Path(__file__).with_name("optimizer_cases.py")
     results = {}
     for backend in ("jax", "torch"):
