@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import float64_precision
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -15,3 +16,11 @@ def csc321_dir():
     if not (CSC321 / "raw_sentences.txt").exists():
         pytest.skip(f"CSC321 data not found at {CSC321} (../shared/ is absent)")
     return CSC321
+
+
+@pytest.fixture
+def float64():
+    """The test computes in float64: floatx and dtype policy float64 and, on
+    JAX, 64-bit mode on; all restored afterwards (`helpers.float64_precision`)."""
+    with float64_precision():
+        yield

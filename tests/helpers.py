@@ -5,12 +5,69 @@ puts `tests/` on `sys.path` because it has a `conftest.py` and no
 `__init__.py`).
 """
 
+import contextlib
 import json
 import os
 import tempfile
 
 import keras
 import numpy as np
+
+
+@contextlib.contextmanager
+def float64_precision():
+    """Compute in float64 inside the block, on every backend.
+
+    Sets `keras.config.floatx()` and the global dtype policy to float64 and,
+    on the JAX backend, turns on JAX's 64-bit mode (without it JAX computes
+    float64 arrays in float32); everything is restored on exit. Tests use it
+    through the `float64` fixture of `conftest.py`.
+    """
+    floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
+    with contextlib.ExitStack() as stack:
+        if keras.backend.backend() == "jax":
+            import jax
+
+            stack.enter_context(jax.enable_x64(True))
+        keras.config.set_floatx("float64")
+        keras.config.set_dtype_policy("float64")
+        try:
+            yield
+        finally:
+            keras.config.set_floatx(floatx)
+            keras.config.set_dtype_policy(policy)
+
+
+@contextlib.contextmanager
+def float64_without_jax_x64():
+    """floatx and dtype policy float64 with JAX's 64-bit mode off (JAX only).
+
+    The setting in which the package's models and layers must refuse to
+    build: JAX would silently compute their float64 in float32. Restores
+    everything on exit.
+    """
+    import jax
+
+    floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
+    with jax.enable_x64(False):
+        keras.config.set_floatx("float64")
+        keras.config.set_dtype_policy("float64")
+        try:
+            yield
+        finally:
+            keras.config.set_floatx(floatx)
+            keras.config.set_dtype_policy(policy)
+
+
+JAX_ONLY = (
+    "JAX only: TensorFlow and PyTorch always compute float64 in float64, "
+    "JAX only in its 64-bit mode"
+)
+# The error's message: names the JAX backend and the two ways to fix it.
+FLOAT64_ON_JAX_ERROR = (
+    r"JAX backend computes in float32 unless JAX's 64-bit mode is on.*"
+    r"jax\.config\.update\('jax_enable_x64', True\).*JAX_ENABLE_X64=1"
+)
 
 
 def run_layer_test(

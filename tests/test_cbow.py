@@ -12,11 +12,12 @@ import tempfile
 import keras
 import numpy as np
 import pytest
+from helpers import FLOAT64_ON_JAX_ERROR, JAX_ONLY, float64_without_jax_x64
 
 from keras_embeddings import gradcheck
 from keras_embeddings.errors import GradientCheckError, InvalidInputError
 from keras_embeddings.models import CBOW
-from keras_embeddings.models.cbow import NOTEBOOK_LEARNING_RATE
+from keras_embeddings.models.cbow import NOTEBOOK_LEARNING_RATE, MeanSparseCrossentropy
 from keras_embeddings.text import context_windows, one_hot, tokenize
 
 # ------------------------------------------------------ the notebook's values
@@ -141,17 +142,8 @@ def np_step(weights, x, y, alpha, rule):
 
 
 # ------------------------------------------------------------- helpers
-@pytest.fixture
-def float64():
-    """The notebook's float64 arithmetic: weights, SGD's α and the loss."""
-    floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
-    keras.config.set_floatx("float64")
-    keras.config.set_dtype_policy("float64")
-    yield
-    keras.config.set_floatx(floatx)
-    keras.config.set_dtype_policy(policy)
-
-
+# The `float64` fixture (conftest.py) gives the notebook's float64 arithmetic
+# (weights, SGD's α and the loss), with JAX's 64-bit mode on.
 def notebook_data():
     """Tokens, word2Ind (the notebook's `get_dict`: sorted), context and center ids."""
     words = tokenize(CORPUS)
@@ -477,6 +469,27 @@ def test_compile_defaults_are_the_notebooks():
     assert model.loss.get_config()["from_logits"] is True
 
 
+def test_default_loss_is_the_mean_cross_entropy_in_float64(float64):
+    # Keras' own loss averages with divide_no_nan, which on PyTorch rounds a
+    # float64 loss to float32; the default loss keeps float64 everywhere.
+    rng = np.random.default_rng(3)
+    logits, ids, weights = rng.normal(size=(6, 5)), rng.integers(0, 5, 6), rng.random(6)
+    log_p = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
+    per_example = -log_p[np.arange(6), ids]  # (6)
+    loss = MeanSparseCrossentropy()
+    got = keras.ops.convert_to_numpy(loss(ids, logits))
+    assert got.dtype == np.float64
+    assert got == pytest.approx(per_example.mean(), rel=1e-15)
+    weighted = keras.ops.convert_to_numpy(loss(ids, logits, sample_weight=weights))
+    assert weighted == pytest.approx(np.mean(weights * per_example), rel=1e-15)
+    keras_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    expected = keras.ops.convert_to_numpy(keras_loss(ids, logits, weights))
+    assert weighted == pytest.approx(expected, rel=1e-7)  # Keras: float32 on torch
+    config = loss.get_config()
+    assert config["from_logits"] is True
+    assert MeanSparseCrossentropy.from_config(config).get_config() == config
+
+
 def test_config_round_trip_and_save_load():
     keras.utils.set_random_seed(0)
     model = CBOW(9, 4, 2, padding_id=0, backprop="notebook", name="cbow_test")
@@ -518,17 +531,54 @@ def test_config_round_trip_and_save_load():
 
 
 def test_fit_learns_the_toy_corpus():
-    keras.utils.set_random_seed(0)
+    # From the notebook's weights, not from a seeded initialization: each
+    # backend's random generator draws different weights from the same seed
+    # (from JAX's draw for seed 0, these 80 steps get 2 of the 3 windows
+    # right), while from the same weights every backend takes the same 80
+    # steps, formulas (11)-(14), to float32 round-off.
     _, _, _, context_ids, center_ids = notebook_data()
     model = CBOW(5, N, C)
+    model.set_notebook_weights(W1, W2, B1, B2)
     model.compile(optimizer=keras.optimizers.SGD(0.5))
     before = model.evaluate(context_ids, center_ids, verbose=0, return_dict=True)
     # 80 passes over the three windows, one batch each, in one epoch.
     x, y = np.tile(context_ids, (80, 1)), np.tile(center_ids, 80)
     model.fit(x, y, batch_size=3, epochs=1, shuffle=False, verbose=0)
     after = model.evaluate(context_ids, center_ids, verbose=0, return_dict=True)
+    x_bar, y_true = columns(context_ids, center_ids, 5)
+    expected = [W1, W2, B1, B2]
+    for _ in range(80):
+        expected = np_step(expected, x_bar, y_true, 0.5, "chain_rule")
+    got = model.get_notebook_weights()
+    for name, g, e in zip(("W1", "W2", "b1", "b2"), got, expected):
+        np.testing.assert_allclose(g, e, atol=1e-5, err_msg=name)
+    y_hat = np_forward(*expected, x_bar)[3]
+    expected_loss = -np.mean(np.log(y_hat[y_true == 1]))
+    assert after["loss"] == pytest.approx(expected_loss, rel=1e-5)
     assert after["loss"] < 0.5 * before["loss"]
     assert after["accuracy"] == 1.0
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason=JAX_ONLY)
+def test_float64_needs_jax_64_bit_mode():
+    # Without 64-bit mode JAX would compute the notebook's float64 in
+    # float32 (the loss off in the 10th digit): a clear error instead.
+    import jax
+
+    with float64_without_jax_x64():
+        with pytest.raises(InvalidInputError, match=FLOAT64_ON_JAX_ERROR):
+            CBOW(5, N, C)
+        with pytest.raises(InvalidInputError, match="CBOW uses float64"):
+            CBOW(5, N, C, dtype="float64")
+        keras.config.set_dtype_policy("float32")
+        model = CBOW(5, N, C)  # float32 weights: fine
+        with pytest.raises(InvalidInputError, match=r"CBOW\.compile \(floatx\)"):
+            model.compile()  # the loss would compute in floatx, float64
+    # With 64-bit mode on, the same model computes in float64.
+    with jax.enable_x64(True):
+        model = CBOW(5, N, C, dtype="float64")
+        model.set_notebook_weights(W1, W2, B1, B2)
+        assert model.forward_pass([[0, 1, 2, 3]])["z2"].dtype == np.float64
 
 
 # ---------------------------------------------------------------- errors

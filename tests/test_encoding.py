@@ -1,8 +1,10 @@
+import contextlib
 import time
 
 import keras
 import numpy as np
 import pytest
+from helpers import float64_precision
 
 from keras_embeddings import text
 from keras_embeddings.errors import InvalidInputError
@@ -151,9 +153,13 @@ def test_report_matches_real_arrays_and_layers(dtype):
     assert np.mean(encoded == 0) == pytest.approx(report.one_hot_sparsity)
     assert ids.astype(report.id_dtype).nbytes == report.id_bytes
 
-    embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, dtype=dtype)
-    embedding.build((None,))
-    table = keras.ops.convert_to_numpy(embedding.embeddings)
+    # float64 weights need JAX's 64-bit mode (JAX makes them float32 otherwise).
+    precision = float64_precision() if dtype == "float64" else contextlib.nullcontext()
+    with precision:
+        embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, dtype=dtype)
+        embedding.build((None,))
+        table = keras.ops.convert_to_numpy(embedding.embeddings)
+    assert table.dtype == np.dtype(dtype)
     assert embedding.count_params() == report.embedding_parameters
     assert table.nbytes == report.embedding_bytes
     # A Dense layer on one-hot inputs holds the same table.
@@ -234,7 +240,10 @@ def _twin_models(vocabulary_size, embedding_dim, length):
     x = keras.layers.GlobalAveragePooling1D()(x)
     matmul = keras.Model(one_hots, keras.layers.Dense(1, name="head")(x))
 
-    matmul.get_layer("table").kernel.assign(lookup.get_layer("table").embeddings)
+    # A copy: on JAX, assigning one variable's array to another shares its
+    # buffer, which a compiled step of the first model donates and deletes.
+    table = keras.ops.convert_to_numpy(lookup.get_layer("table").embeddings)
+    matmul.get_layer("table").kernel.assign(table)
     matmul.get_layer("head").set_weights(lookup.get_layer("head").get_weights())
     for model in (lookup, matmul):
         model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="mse")

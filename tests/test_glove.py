@@ -3,7 +3,7 @@ import os
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
+from helpers import FLOAT64_ON_JAX_ERROR, JAX_ONLY, float64_without_jax_x64
 
 from keras_embeddings import datasets, gradcheck
 from keras_embeddings.errors import InvalidInputError
@@ -96,15 +96,10 @@ def train_GLoVE(W, W_tilde, b, b_tilde, log_co_occurrence_train, n_epochs):
 
 
 # ---------------------------------------------------------------- helpers
-@pytest.fixture
-def float64():
-    """The lab's float64 arithmetic: weights and the compiled loss (floatx)."""
-    floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
-    keras.config.set_floatx("float64")
-    keras.config.set_dtype_policy("float64")
-    yield
-    keras.config.set_floatx(floatx)
-    keras.config.set_dtype_policy(policy)
+# The `float64` fixture (conftest.py) gives the lab's float64 arithmetic:
+# weights and the compiled loss (floatx), with JAX's 64-bit mode on.
+def to_numpy(x):
+    return keras.ops.convert_to_numpy(x)
 
 
 def _log_x(seed=0, symmetric=False):
@@ -128,20 +123,28 @@ def _model(symmetric, seed=0, dim=D):
 
 def _seed_params(model):
     """`(W, W_tilde, b, b_tilde)` as the lab's functions take them."""
-    w, b = model.w.numpy(), model.b.numpy()[:, None]
+    w, b = to_numpy(model.w), to_numpy(model.b)[:, None]
     if model.symmetric:
         return w, None, b, None
-    return w, model.w_tilde.numpy(), b, model.b_tilde.numpy()[:, None]
+    return w, to_numpy(model.w_tilde), b, to_numpy(model.b_tilde)[:, None]
 
 
 def _autodiff(model, x, y):
-    with tf.GradientTape() as tape:
-        loss = model.compute_loss(x=x, y=y, y_pred=model(x))
+    """The compiled loss and its gradients for `[w, b(, w_tilde, b_tilde)]`."""
+    trainable = model.trainable_variables
+    non_trainable = [v.value for v in model.non_trainable_variables]
+
+    def loss(*values):  # the loss as a function of the trainable weights
+        y_pred, _ = model.stateless_call(list(values), non_trainable, x)
+        return model.compute_loss(x=x, y=y, y_pred=y_pred)
+
+    grads = gradcheck.gradients(loss, [to_numpy(v.value) for v in trainable])
+    by_variable = {id(v): g for v, g in zip(trainable, grads)}
     variables = [model.w, model.b]
     if not model.symmetric:
         variables += [model.w_tilde, model.b_tilde]
-    grads = tape.gradient(loss, variables)  # IndexedSlices for gathered rows
-    return loss.numpy(), [tf.convert_to_tensor(g).numpy() for g in grads]
+    value = to_numpy(model.compute_loss(x=x, y=y, y_pred=model(x)))
+    return value, [by_variable[id(v)] for v in variables]
 
 
 def _both_forms(log_x):
@@ -158,12 +161,11 @@ def test_loss_equals_seed_formula(symmetric, form, float64):
     model.compile()
     x, y = _both_forms(log_x)[form]
     expected = loss_GLoVE(*_seed_params(model), log_x)
-    got = model.compute_loss(x=x, y=y, y_pred=model(x)).numpy()
+    got = to_numpy(model.compute_loss(x=x, y=y, y_pred=model(x)))
     np.testing.assert_allclose(got, expected, rtol=1e-12)
-    # `evaluate` on the whole matrix in one batch logs the same L (float32
-    # metric tracker, hence the looser tolerance).
+    # `evaluate` on the whole matrix in one batch logs the same L.
     logged = model.evaluate(x, y, batch_size=len(x), verbose=0)
-    np.testing.assert_allclose(logged, expected, rtol=1e-6)
+    np.testing.assert_allclose(logged, expected, rtol=1e-12)
     # And by hand, entry by entry.
     w, w_tilde, b, b_tilde = _seed_params(model)
     w_tilde = w if symmetric else w_tilde
@@ -238,7 +240,7 @@ def test_full_batch_sgd_is_the_seed_training_loop(symmetric, form, float64):
             np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
     # The logged loss is L before each step.
     np.testing.assert_allclose(
-        history.history["loss"][0], loss_GLoVE(*start, log_x), rtol=1e-6
+        history.history["loss"][0], loss_GLoVE(*start, log_x), rtol=1e-12
     )
 
 
@@ -270,19 +272,19 @@ def test_parameter_count_matches_the_lab():
 def test_symmetric_shares_weights_and_embeddings_choices(float64):
     sym = _model(symmetric=True)
     assert sym.w_tilde is sym.w and sym.b_tilde is sym.b
-    scores = sym(np.arange(V)).numpy()
+    scores = to_numpy(sym(np.arange(V)))
     np.testing.assert_allclose(scores, scores.T, atol=1e-12)
     for vectors in ("w", "w_tilde", "mean"):
-        np.testing.assert_array_equal(sym.get_embeddings(vectors), sym.w.numpy())
+        np.testing.assert_array_equal(sym.get_embeddings(vectors), to_numpy(sym.w))
     asym = _model(symmetric=False)
-    w, w_tilde = asym.w.numpy(), asym.w_tilde.numpy()
+    w, w_tilde = to_numpy(asym.w), to_numpy(asym.w_tilde)
     np.testing.assert_array_equal(asym.get_embeddings(), w)
     np.testing.assert_array_equal(asym.get_embeddings("w_tilde"), w_tilde)
     np.testing.assert_allclose(asym.get_embeddings("mean"), (w + w_tilde) / 2)
     # Pairs and rows score the same entries.
     pairs, _ = datasets.cooccurrence_pairs(np.zeros((V, V)))
     np.testing.assert_allclose(
-        asym(pairs).numpy().reshape(V, V), asym(np.arange(V)).numpy(), atol=1e-12
+        to_numpy(asym(pairs)).reshape(V, V), to_numpy(asym(np.arange(V))), atol=1e-12
     )
     assert asym.compute_output_shape((None, 2)) == (None, 1)
     assert asym.compute_output_shape((None,)) == (None, V)
@@ -312,12 +314,31 @@ def test_save_and_load(tmp_path):
     np.testing.assert_array_equal(
         loaded.get_embeddings("w_tilde"), model.get_embeddings("w_tilde")
     )
-    np.testing.assert_allclose(loaded(np.arange(V)), model(np.arange(V)), atol=1e-6)
+    np.testing.assert_allclose(
+        to_numpy(loaded(np.arange(V))), to_numpy(model(np.arange(V))), atol=1e-6
+    )
     assert isinstance(loaded.loss, SumSquaredError)
     loaded.fit(np.arange(V), log_x, batch_size=V, epochs=1, verbose=0)  # trainable
     sym = GloVe(V, D, symmetric=True)
     revived = GloVe.from_config(sym.get_config())
     assert revived.symmetric and revived.count_params() == sym.count_params()
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason=JAX_ONLY)
+def test_float64_needs_jax_64_bit_mode():
+    import jax
+
+    with float64_without_jax_x64():
+        with pytest.raises(InvalidInputError, match=FLOAT64_ON_JAX_ERROR):
+            GloVe(V, D)
+        keras.config.set_dtype_policy("float32")
+        model = GloVe(V, D)  # float32 weights: fine
+        with pytest.raises(InvalidInputError, match=r"GloVe\.compile \(floatx\)"):
+            model.compile()  # SumSquaredError would compute in floatx, float64
+    with jax.enable_x64(True):
+        model = GloVe(V, D, dtype="float64")
+        assert keras.backend.standardize_dtype(model.w.dtype) == "float64"
+        assert to_numpy(model(np.arange(V))).dtype == np.float64
 
 
 def test_bad_arguments():

@@ -238,7 +238,7 @@ def test_callable_loss():
     assert all(r.passed for r in gradcheck.check_gradients(model, x, y, loss=loss))
 
 
-def test_check_gradients_bad_inputs(monkeypatch):
+def test_check_gradients_bad_inputs():
     model, x, y = _mlp()
     uncompiled = keras.Sequential([keras.Input((4,)), layers.Dense(2)])
     with pytest.raises(InvalidInputError, match=r"not compiled.*loss="):
@@ -269,16 +269,12 @@ def test_check_gradients_bad_inputs(monkeypatch):
     with pytest.raises(InvalidInputError, match=r"cannot be copied.*get_config"):
         gradcheck.check_gradients(wrapper, x, y, loss="mse")
 
-    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
-    with pytest.raises(InvalidInputError, match="only the TensorFlow backend"):
-        gradcheck.check_gradients(model, x, y)
-    with pytest.raises(InvalidInputError, match="only the TensorFlow backend"):
-        gradcheck.hessian(ops.sum, np.ones(2))
-
 
 def _quadratic(v):
     v = np.asarray(v, dtype="float64")
-    return lambda x: 0.5 * ops.sum(x * v) ** 2  # 1/2 x^T v v^T x
+    # ops.multiply, not `x * v`: PyTorch cannot differentiate a tensor times a
+    # NumPy array (see test_numpy_constants_in_f).
+    return lambda x: 0.5 * ops.sum(ops.multiply(x, v)) ** 2  # 1/2 x^T v v^T x
 
 
 def test_hessian_of_the_homework_quadratic():
@@ -332,7 +328,7 @@ def test_hessian_vector_product_on_a_large_vector():
     a, x, v = rng.uniform(1, 2, n), rng.normal(size=n), rng.normal(size=n)
 
     def f(x):
-        return 0.5 * ops.sum(a * x**2) + 0.5 * ops.sum(x) ** 2
+        return 0.5 * ops.sum(ops.multiply(a, x**2)) + 0.5 * ops.sum(x) ** 2
 
     start = time.perf_counter()
     product = gradcheck.hessian_vector_product(f, x, v)
@@ -354,3 +350,107 @@ def test_hessian_bad_inputs():
         gradcheck.hessian(lambda x: ops.convert_to_tensor(1.0, "float64"), np.ones(2)),
         np.zeros((2, 2)),
     )
+
+
+def test_gradients_of_a_function_of_several_arrays():
+    # f(w, x) = sum((x w)^2): df/dw = 2 x^T (x w), df/dx = 2 (x w) w^T.
+    rng = np.random.default_rng(7)
+    w, x = rng.normal(size=(3, 2)), rng.normal(size=(4, 3))
+
+    def f(w, x):
+        return ops.sum(ops.matmul(x, w) ** 2)
+
+    grad_w, grad_x = gradcheck.gradients(f, [w, x])
+    assert isinstance(grad_w, np.ndarray) and grad_w.dtype == "float64"
+    np.testing.assert_allclose(grad_w, 2 * x.T @ (x @ w), rtol=1e-12)
+    np.testing.assert_allclose(grad_x, 2 * (x @ w) @ w.T, rtol=1e-12)
+    # An argument f ignores gets zeros; integer arrays become float64.
+    unused, used = gradcheck.gradients(lambda a, b: ops.sum(b**2), [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(unused, [0.0, 0.0])
+    np.testing.assert_array_equal(used, [6.0, 8.0])
+    with pytest.raises(InvalidInputError, match="non-empty list of arrays"):
+        gradcheck.gradients(ops.sum, np.ones(3))
+    with pytest.raises(InvalidInputError, match="must return a scalar"):
+        gradcheck.gradients(lambda a: a * 2, [np.ones(3)])
+
+
+def test_gradients_of_a_model_loss_through_stateless_call():
+    # The weights' gradient via gradients(), against the linear-regression
+    # formula dL/dW = 2/(N*K) X^T (X W + b - Y), dL/db = 2/(N*K) sum(residual).
+    keras.utils.set_random_seed(0)
+    with gradcheck.float64_scope():  # float64 weights on JAX too
+        model = keras.Sequential(
+            [keras.Input((3,), dtype="float64"), layers.Dense(2, dtype="float64")]
+        )
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+
+    def loss(kernel, bias):
+        outputs, _ = model.stateless_call([kernel, bias], [], x)
+        return ops.mean(
+            ops.subtract(outputs, y) ** 2
+        )  # `- y`: test_numpy_constants_in_f
+
+    kernel, bias = (ops.convert_to_numpy(w.value) for w in model.trainable_weights)
+    grad_kernel, grad_bias = gradcheck.gradients(loss, [kernel, bias])
+    residual = x @ kernel + bias - y
+    np.testing.assert_allclose(grad_kernel, 2 * x.T @ residual / 10, rtol=1e-10)
+    np.testing.assert_allclose(grad_bias, 2 * residual.sum(0) / 10, rtol=1e-10)
+
+
+def test_derivatives_are_computed_in_float64():
+    # 1 + 1e-10 rounds to 1 in float32: only float64 keeps the difference.
+    x = np.array([1 + 1e-10, 2.0])
+    (gradient,) = gradcheck.gradients(lambda x: 0.5 * ops.sum(x**2), [x])
+    assert gradient.dtype == "float64" and gradient[0] - 1 == pytest.approx(1e-10)
+
+    def cube(x):
+        return ops.sum(x**3) / 6  # H = diag(x)
+
+    np.testing.assert_array_equal(np.diag(gradcheck.hessian(cube, x)), x)
+    product = gradcheck.hessian_vector_product(cube, x, np.ones(2))
+    assert product.dtype == "float64" and product[0] - 1 == pytest.approx(1e-10)
+    np.testing.assert_array_equal(product, x)
+    assert keras.config.floatx() == "float32"
+
+
+def test_numpy_constants_in_f():
+    # `x * array` works on TensorFlow and JAX; PyTorch turns x into a NumPy
+    # array there, which cannot be differentiated: a clear error says so.
+    def f(x):
+        return ops.sum(x * np.array([1.0, 2.0]))
+
+    if keras.backend.backend() == "torch":
+        with pytest.raises(InvalidInputError, match=r"keras\.ops\.multiply"):
+            gradcheck.gradients(f, [np.ones(2)])
+        with pytest.raises(InvalidInputError, match=r"keras\.ops\.multiply"):
+            gradcheck.hessian_vector_product(f, np.ones(2), np.ones(2))
+    else:
+        np.testing.assert_array_equal(gradcheck.gradients(f, [np.ones(2)])[0], [1, 2])
+    np.testing.assert_array_equal(
+        gradcheck.gradients(lambda x: ops.sum(ops.multiply(x, [1.0, 2.0])), [[[3, 4]]])[
+            0
+        ],
+        [[1, 2]],
+    )
+
+
+def test_float64_scope_keeps_keras_ops_in_float64():
+    # On JAX and PyTorch Keras computes ops.matmul and ops.mean of float64
+    # tensors in float32 by default; in the scope they stay float64.
+    x = np.array([[1 + 1e-10]])
+    with gradcheck.float64_scope():
+        tensor = ops.convert_to_tensor(x)
+        product = ops.convert_to_numpy(ops.matmul(tensor, tensor))
+        mean = ops.convert_to_numpy(ops.mean(ops.concatenate([tensor, tensor])))
+        dense = layers.Dense(1, use_bias=False, dtype="float64")
+        dense.build((None, 1))
+        dense.kernel.assign(x)
+        output = ops.convert_to_numpy(dense(tensor))
+    assert product.dtype == mean.dtype == output.dtype == "float64"
+    assert product[0, 0] - 1 == pytest.approx(2e-10)
+    assert mean - 1 == pytest.approx(1e-10) and output[0, 0] - 1 == pytest.approx(2e-10)
+    # Leaving the scope restores the defaults (still float64 on TensorFlow).
+    after = ops.matmul(ops.convert_to_tensor(x), ops.convert_to_tensor(x))
+    expected = "float64" if keras.backend.backend() == "tensorflow" else "float32"
+    assert keras.backend.standardize_dtype(after.dtype) == expected

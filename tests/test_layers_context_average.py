@@ -3,9 +3,16 @@ import tempfile
 
 import keras
 import numpy as np
-import tensorflow as tf
-from helpers import run_layer_test
+import pytest
+from helpers import (
+    FLOAT64_ON_JAX_ERROR,
+    JAX_ONLY,
+    float64_without_jax_x64,
+    run_layer_test,
+)
 
+from keras_embeddings import gradcheck
+from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.layers import ContextAverage
 
 RNG = np.random.default_rng(0)
@@ -52,11 +59,12 @@ def test_all_padding_row_gives_zeros_not_nan():
 
 
 def test_gradient_skips_padding_and_has_no_nan():
-    vectors = tf.Variable(np.arange(12, dtype="float32").reshape(2, 3, 2))
+    vectors = np.arange(12, dtype="float32").reshape(2, 3, 2)
     mask = np.array([[True, False, True], [False, False, False]])
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_sum(ContextAverage()(vectors, mask=mask))
-    grad = tape.gradient(loss, vectors).numpy()
+    layer = ContextAverage()
+    (grad,) = gradcheck.gradients(
+        lambda v: keras.ops.sum(layer(v, mask=mask)), [vectors]
+    )
     # d mean / d v_p = 1 / (real words) at real positions, 0 at padding.
     expected = np.zeros((2, 3, 2), "float32")
     expected[0, [0, 2]] = 0.5
@@ -83,7 +91,7 @@ def test_mask_from_embedding_mask_zero_and_save_load():
     np.testing.assert_allclose(loaded.predict(x, verbose=0), out, rtol=1e-6)
 
 
-def test_average_of_embeddings_equals_w1_times_mean_one_hot():
+def test_average_of_embeddings_equals_w1_times_mean_one_hot(float64):
     # The CBOW notebook's W1 x̄: the mean of one-hot vectors times W1.
     V, N = 5, 3
     W1 = RNG.normal(size=(N, V))
@@ -92,3 +100,25 @@ def test_average_of_embeddings_equals_w1_times_mean_one_hot():
     np.testing.assert_allclose(x_bar[0], [0.25, 0.25, 0.0, 0.5, 0.0])
     out = to_numpy(ContextAverage(dtype="float64")(W1.T[ids]))
     np.testing.assert_allclose(out, (W1 @ x_bar.T).T, rtol=1e-12)
+
+
+def test_float64_mean_keeps_float64_precision(float64):
+    # Not keras.ops.mean, which on JAX and PyTorch averages float64 in float32.
+    vectors = np.random.default_rng(1).normal(size=(4, 6, 3))
+    out = to_numpy(ContextAverage()(vectors))
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out, vectors.mean(axis=1), rtol=1e-13, atol=1e-15)
+    mask = np.array([[1, 1, 0, 1, 0, 1]] * 4, bool)
+    out = to_numpy(ContextAverage()(vectors, mask=mask))
+    expected = vectors[:, mask[0]].mean(axis=1)
+    np.testing.assert_allclose(out, expected, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason=JAX_ONLY)
+def test_float64_needs_jax_64_bit_mode():
+    with float64_without_jax_x64():
+        with pytest.raises(InvalidInputError, match=FLOAT64_ON_JAX_ERROR):
+            ContextAverage()
+        with pytest.raises(InvalidInputError, match="ContextAverage uses float64"):
+            ContextAverage(dtype="float64")
+        ContextAverage(dtype="float32")  # float32: fine

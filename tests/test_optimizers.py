@@ -101,10 +101,10 @@ def test_without_the_fix_tensorflow_steps_too_far():
 
 def test_sum_duplicate_slices_keeps_the_optimizer():
     adam = keras.optimizers.Adam(learning_rate=0.02)
-    config = adam.get_config()
+    cls, config = type(adam), adam.get_config()  # each backend has its own class
     assert sum_duplicate_slices(adam) is adam
     assert sum_duplicate_slices(adam) is adam  # twice: harmless
-    assert type(adam) is keras.optimizers.Adam and adam.get_config() == config
+    assert type(adam) is cls and adam.get_config() == config
     named = sum_duplicate_slices("rmsprop")
     assert isinstance(named, keras.optimizers.RMSprop)
     scaled = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam())
@@ -140,7 +140,13 @@ def test_models_fix_their_optimizer_in_compile_and_after_loading(tmp_path):
 
 @pytest.mark.slow
 def test_one_step_is_the_same_on_every_backend(tmp_path):
-    """TensorFlow (this process) against JAX and PyTorch (subprocesses)."""
+    """TensorFlow (this process) against JAX and PyTorch (subprocesses).
+
+    Adam-like steps are `lr * g / (|g| + eps)`: where a gradient entry is
+    within float32 round-off of 0, each backend's own round-off moves its step
+    by up to a few per cent of the learning rate, hence `atol = lr / 100`.
+    The bug this guards against moves a repeated id's step by `(√k - 1) lr`.
+    """
     if keras.backend.backend() != "tensorflow":
         pytest.skip(
             "compares TensorFlow with JAX and PyTorch; runs in the TensorFlow suite"
@@ -158,6 +164,6 @@ def test_one_step_is_the_same_on_every_backend(tmp_path):
             for i, weight in enumerate(after):
                 for backend, other in results.items():
                     np.testing.assert_allclose(
-                        weight, other[f"{model_name}/{name}/{i}"], rtol=1e-4, atol=2e-6,
+                        weight, other[f"{model_name}/{name}/{i}"], rtol=1e-4, atol=LEARNING_RATE / 100,
                         err_msg=f"{model_name} {name} weight {i}: tensorflow vs {backend}",
                     )  # fmt: skip

@@ -48,6 +48,9 @@ runs on a CPU in about a minute.
 All settings come first. `KERAS_EMBEDDINGS_SMOKE=1` shrinks the run (two
 dimensions, a few steps) so tests can run the whole file quickly;
 `KERAS_EMBEDDINGS_OUT` chooses where the figures go.
+The lab computes in float64, and so do the models here; on the JAX backend
+we first turn on JAX's 64-bit mode, since without it JAX computes float64
+arrays in float32.
 """
 
 # %%
@@ -60,7 +63,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_embeddings import analysis, datasets, plots
+from keras_embeddings import analysis, datasets, gradcheck, plots
 from keras_embeddings.models import GloVe
 
 SMOKE = os.environ.get("KERAS_EMBEDDINGS_SMOKE") == "1"
@@ -86,6 +89,11 @@ QUERY_WORDS = ["he", "could", "is", "day", "government", "new"]
 SEED = 0
 
 # The lab computes in float64; so do the models below (weights and loss).
+# Without JAX's 64-bit mode, `GloVe` would refuse float64 with a clear error.
+if keras.backend.backend() == "jax":
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
 keras.config.set_floatx("float64")
 keras.utils.set_random_seed(SEED)
 os.makedirs(OUT_DIR, exist_ok=True)
@@ -230,30 +238,54 @@ def grad_GLoVE(W, W_tilde, b, b_tilde, log_co_occurrence):
     return 4 * (W.T @ loss).T, None, 4 * (ones.T @ loss).T, None
 
 
+def to_numpy(x):
+    return keras.ops.convert_to_numpy(x)
+
+
 def seed_params(glove):
     """A model's weights as the lab's arrays: W, W_tilde, b, b_tilde."""
-    w, b = glove.w.numpy(), glove.b.numpy()[:, None]
+    w, b = to_numpy(glove.w), to_numpy(glove.b)[:, None]
     if glove.symmetric:
         return w, None, b, None
-    return w, glove.w_tilde.numpy(), b, glove.b_tilde.numpy()[:, None]
+    return w, to_numpy(glove.w_tilde), b, to_numpy(glove.b_tilde)[:, None]
+
+
+def loss_gradients(glove, x, y):
+    """The gradient of the compiled loss for each of `glove.trainable_variables`.
+
+    `gradcheck.gradients` differentiates a function of the weights' values
+    with the backend's autodiff (TensorFlow, JAX or PyTorch); the function
+    runs the model on those values with `stateless_call`.
+    """
+    weights = glove.trainable_variables
+    non_trainable = [v.value for v in glove.non_trainable_variables]
+
+    def loss(*values):
+        y_pred, _ = glove.stateless_call(list(values), non_trainable, x)
+        return glove.compute_loss(x=x, y=y, y_pred=y_pred)
+
+    return gradcheck.gradients(loss, [to_numpy(w) for w in weights])
 
 
 """
-Keras' loss and `tf.GradientTape`'s gradient against them, on the whole
-matrix (`x` = every word id, `y` = every row):
+Keras' loss and the autodiff gradient against them, on the whole matrix
+(`x` = every word id, `y` = every row):
 """
 
 # %%
 all_ids = np.arange(vocabulary_size)
 for glove in (model, symmetric_model):
-    with tf.GradientTape() as tape:
-        keras_loss = glove.compute_loss(y=log_x_train, y_pred=glove(all_ids))
+    keras_loss = glove.compute_loss(y=log_x_train, y_pred=glove(all_ids))
+    by_weight = dict(
+        zip(
+            [id(w) for w in glove.trainable_variables],
+            loss_gradients(glove, all_ids, log_x_train),
+        )
+    )
     variables = [glove.w, glove.w_tilde, glove.b, glove.b_tilde]
     if glove.symmetric:
         variables = variables[::2]  # W~ is W and b~ is b
-    gradients = [
-        tf.convert_to_tensor(g).numpy() for g in tape.gradient(keras_loss, variables)
-    ]
+    gradients = [by_weight[id(v)] for v in variables]
     lab_loss = loss_GLoVE(*seed_params(glove), log_x_train)
     lab_gradients = [  # W, W~, b, b~ (None for the symmetric model's W~, b~)
         g for g in grad_GLoVE(*seed_params(glove), log_x_train) if g is not None
@@ -261,7 +293,8 @@ for glove in (model, symmetric_model):
     lab_gradients = [g.reshape(v.shape) for g, v in zip(lab_gradients, variables)]
     name = "symmetric" if glove.symmetric else "asymmetric"
     print(
-        f"{name}: Keras loss {float(keras_loss):.10f}, lab's loss_GLoVE {lab_loss:.10f}"
+        f"{name}: Keras loss {float(to_numpy(keras_loss)):.10f}, "
+        f"lab's loss_GLoVE {lab_loss:.10f}"
     )
     for variable, got, expected in zip(variables, gradients, lab_gradients):
         error = np.max(np.abs(got - expected)) / np.max(np.abs(expected))
@@ -295,10 +328,14 @@ train_steps = tf.data.Dataset.from_tensors((all_ids, log_x_train)).repeat()
 valid_batch = tf.data.Dataset.from_tensors((all_ids, log_x_valid))
 
 
+STEPS_PER_EXECUTION = 1 if keras.backend.backend() == "torch" else STEPS_PER_EPOCH
+
+
 def train(glove, num_steps=NUM_STEPS, **fit_kwargs):
     glove.compile(
         optimizer=keras.optimizers.SGD(LEARNING_RATE / vocabulary_size),
-        steps_per_execution=STEPS_PER_EPOCH,  # the same steps, fewer Python calls
+        # The same steps, fewer Python calls (PyTorch runs one step per call).
+        steps_per_execution=STEPS_PER_EXECUTION,
     )
     return glove.fit(
         train_steps,

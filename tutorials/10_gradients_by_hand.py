@@ -2,7 +2,7 @@
 Title: Gradients by hand, gradient checking, Hessians and Hessian-vector products
 Author: keras_embeddings team
 Date created: 2026/11/21
-Last modified: 2026/11/21
+Last modified: 2026/12/07
 Description: Backpropagate through homework 1's network by hand, check any Keras model's gradients with finite differences, and compute Hessian-vector products without the Hessian.
 Accelerator: None
 """
@@ -25,11 +25,12 @@ Homework 1 asks for three things about derivatives:
    what each costs.
 
 This tutorial does all three with `keras_embeddings.gradcheck`: the
-backward pass of §1.2 in NumPy checked against TensorFlow's automatic
-differentiation, `check_gradients` on a Keras model of the same network
-(and on a layer with a deliberately wrong gradient), then `hessian` and
-`hessian_vector_product` with the homework's numbers and a timing that shows
-why Hessian-vector products matter. Everything runs in seconds on a CPU.
+backward pass of §1.2 in NumPy checked against automatic differentiation,
+`check_gradients` on a Keras model of the same network (and on a layer with
+a deliberately wrong gradient), then `hessian` and `hessian_vector_product`
+with the homework's numbers and a timing that shows why Hessian-vector
+products matter. It runs on any Keras backend with autodiff (TensorFlow,
+JAX or PyTorch: set `KERAS_BACKEND`), in seconds on a CPU.
 """
 
 """
@@ -47,7 +48,6 @@ import time
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import layers, ops
 
 from keras_embeddings import gradcheck
@@ -67,7 +67,6 @@ TIMING_SIZES = [250, 500, 1000] if SMOKE else [1000, 2000, 4000, 8000]
 LARGE_N = 100_000 if SMOKE else 1_000_000
 
 keras.utils.set_random_seed(SEED)
-tf.get_logger().setLevel("ERROR")  # `hessian` retraces its Jacobian per call
 np.set_printoptions(precision=4, suppress=True, linewidth=100)
 
 """
@@ -157,29 +156,38 @@ so its gradient is the sum of three terms, and `a1` gets gradient from both
 """
 ## The same gradients by automatic differentiation
 
-TensorFlow's `GradientTape` records the forward pass (written here with
-`keras.ops`) and runs the same chain rule mechanically. In float64 the two
-agree to rounding error.
+The same forward pass written with `keras.ops` is differentiated by the
+backend's autodiff (TensorFlow's `GradientTape`, `jax.grad` or
+`torch.autograd`), which runs the same chain rule mechanically:
+`gradcheck.gradients(f, values)` returns the derivative of `f(*values)` with
+respect to each argument, as NumPy arrays. It computes in float64 on every
+backend (`gradcheck.float64_scope`: JAX and Keras' ops on JAX and PyTorch
+would otherwise compute float64 in float32), so the two agree to rounding
+error.
 """
 
 # %%
-tensors = {name: tf.constant(value) for name, value in params.items()}
-x_tensor = tf.constant(x)
-with tf.GradientTape() as tape:
-    tape.watch([x_tensor, *tensors.values()])
-    p = tensors
-    a1 = ops.matmul(p["W1"], x_tensor) + p["b1"]
-    a2 = ops.matmul(p["W2"], x_tensor) + p["b2"]
+
+
+def keras_loss(x, W1, b1, W2, b2, Wg, bg, W3, W4):
+    a1 = ops.matmul(W1, x) + b1
+    a2 = ops.matmul(W2, x) + b2
     c = ops.concatenate([ops.sigmoid(a1), ops.relu(a1 + a2)], axis=0)
-    g = ops.matmul(p["Wg"], c) + p["bg"]
-    y = ops.matmul(p["W3"], g) + ops.matmul(p["W4"], x_tensor)
-    J_auto = -ops.sum(t * ops.log_softmax(y))
-auto_dx, *auto_grads = tape.gradient(J_auto, [x_tensor, *tensors.values()])
-print(f"J: hand {J:.12f}, autodiff {float(J_auto):.12f}")
+    g = ops.matmul(Wg, c) + bg
+    y = ops.matmul(W3, g) + ops.matmul(W4, x)
+    # ops.multiply: PyTorch cannot differentiate `numpy_array * tensor`.
+    return -ops.sum(ops.multiply(t, ops.log_softmax(y)))
+
+
+auto_dx, *auto_grads = gradcheck.gradients(keras_loss, [x, *params.values()])
+with gradcheck.float64_scope():  # the value itself, from tensors as above
+    tensors = [ops.convert_to_tensor(value) for value in [x, *params.values()]]
+    J_auto = float(ops.convert_to_numpy(keras_loss(*tensors)))
+print(f"J: hand {J:.12f}, autodiff {J_auto:.12f}")
 print(f"{'':>6} max |hand - autodiff|")
-print(f"{'x':>6} {np.abs(hand_dx - auto_dx.numpy()).max():.1e}")
-for name, auto in zip(tensors, auto_grads):
-    print(f"{name:>6} {np.abs(hand_grads[name] - auto.numpy()).max():.1e}")
+print(f"{'x':>6} {np.abs(hand_dx - auto_dx).max():.1e}")
+for name, auto in zip(params, auto_grads):
+    print(f"{name:>6} {np.abs(hand_grads[name] - auto).max():.1e}")
 
 """
 Every difference is around `1e-16`, the precision of float64: the hand
@@ -230,7 +238,8 @@ for name in ["W3", "W4"]:
 keras_J = model.compute_loss(
     x=None, y=np.array([1]), y_pred=model(x[None].astype("float32"))
 )
-print(f"Keras loss on the example: {float(keras_J):.6f} (hand: {J:.6f})")
+keras_J = float(ops.convert_to_numpy(keras_J))
+print(f"Keras loss on the example: {keras_J:.6f} (hand: {J:.6f})")
 
 x_batch = rng.normal(size=(BATCH_SIZE, NUM_INPUTS))
 y_batch = rng.integers(0, NUM_CLASSES, size=BATCH_SIZE)
@@ -315,7 +324,8 @@ gradient passed back to `g` (`upstream * w`) is right. The report (in
 
 For `L(x) = 1/2 x^T v v^T x` the gradient is `v v^T x` and the Hessian is
 `H = v v^T`, the same at every `x`. `gradcheck.hessian` differentiates the
-function twice with nested gradient tapes (the Jacobian of the gradient).
+function twice (the Jacobian of the gradient: nested `GradientTape`s,
+`jax.hessian` or `torch.func.hessian`).
 """
 
 # %%
@@ -323,7 +333,8 @@ function twice with nested gradient tapes (the Jacobian of the gradient).
 
 def homework_loss(v):
     v = np.asarray(v)
-    return lambda x: 0.5 * ops.sum(x * v) ** 2  # 1/2 (v^T x)^2 = 1/2 x^T v v^T x
+    # 1/2 (v^T x)^2 = 1/2 x^T v v^T x
+    return lambda x: 0.5 * ops.sum(ops.multiply(x, v)) ** 2
 
 
 for point in [np.zeros(3), rng.normal(size=3)]:
@@ -341,8 +352,10 @@ Many algorithms (Newton-CG, curvature estimates, influence functions) need
 only `H y`, not `H`. The homework computes `z = H y` for `v = [4, 1, 2]`,
 `y = [2, 2, 1]` in two orders: `(v v^T) y` builds `H` first, `v (v^T y)`
 never does. `gradcheck.hessian_vector_product` is the autodiff version of
-the second order: forward-mode differentiation (`ForwardAccumulator`) of
-the reverse-mode gradient, in the direction `y`.
+the second order: forward-mode differentiation of the reverse-mode gradient,
+in the direction `y` (TensorFlow's `ForwardAccumulator` over a
+`GradientTape`, `jax.jvp` of `jax.grad`, `torch.func.jvp` of
+`torch.func.grad`).
 """
 
 # %%
@@ -399,7 +412,7 @@ point, direction = rng.normal(size=LARGE_N), rng.normal(size=LARGE_N)
 
 
 def large_loss(x):  # H = diag(a) + 1 1^T: every entry non-zero
-    return 0.5 * ops.sum(a * x**2) + 0.5 * ops.sum(x) ** 2
+    return 0.5 * ops.sum(ops.multiply(a, x**2)) + 0.5 * ops.sum(x) ** 2
 
 
 start = time.perf_counter()

@@ -19,6 +19,8 @@ Taught in `tutorials/05_cbow_step_by_step.py`.
 import keras
 from keras import ops
 
+from keras_embeddings._precision import check_float64_supported
+
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
 class ContextAverage(keras.layers.Layer):
@@ -41,7 +43,11 @@ class ContextAverage(keras.layers.Layer):
     The layer has no weights.
 
     Args:
-        **kwargs: base `Layer` arguments (`name`, `dtype`).
+        **kwargs: base `Layer` arguments (`name`, `dtype`). A float64
+            `dtype` on the JAX backend needs JAX's 64-bit mode
+            (`jax.config.update("jax_enable_x64", True)` or
+            `JAX_ENABLE_X64=1`); without it the layer raises
+            `InvalidInputError` rather than compute in float32.
 
     Input shape:
         `(batch, context_length, embedding_dim)` float tensor (or
@@ -62,13 +68,16 @@ class ContextAverage(keras.layers.Layer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        check_float64_supported(self.dtype_policy, "ContextAverage")
         self.supports_masking = True
         self.input_spec = keras.layers.InputSpec(min_ndim=3)
 
     def call(self, inputs, mask=None):
         inputs = ops.cast(inputs, self.compute_dtype)
         if mask is None:
-            return ops.mean(inputs, axis=-2)  # (batch, embedding_dim)
+            # Not ops.mean: on JAX and PyTorch it averages float64 in float32.
+            length = ops.cast(ops.shape(inputs)[-2], inputs.dtype)
+            return ops.sum(inputs, axis=-2) / length  # (batch, embedding_dim)
         weights = ops.expand_dims(ops.cast(mask, inputs.dtype), -1)  # (batch, 2C, 1)
         total = ops.sum(inputs * weights, axis=-2)  # (batch, embedding_dim)
         count = ops.sum(weights, axis=-2)  # (batch, 1): real words per row

@@ -34,7 +34,11 @@ notebook's (7) and (9) exactly, to check its printed numbers.
 NumPy computes in float64. To get the notebook's numbers to the last
 digits, set `keras.config.set_floatx("float64")` and
 `keras.config.set_dtype_policy("float64")` before building the model and
-compiling it (the loss and SGD's learning rate follow floatx).
+compiling it (the loss and SGD's learning rate follow floatx). On the JAX
+backend also turn on JAX's 64-bit mode first
+(`jax.config.update("jax_enable_x64", True)` or `JAX_ENABLE_X64=1`):
+without it JAX computes in float32, and `CBOW` raises `InvalidInputError`
+rather than silently lose the precision.
 
 Word vectors come from `W1`'s columns (`get_embeddings("input")`), `W2`'s
 rows (`"output"`) or their average (`"average"`), the notebook's §3.7.
@@ -46,6 +50,10 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from keras_embeddings._precision import (
+    check_float64_supported,
+    use_exact_loss_tracker,
+)
 from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.layers.context_average import ContextAverage
@@ -70,6 +78,44 @@ def _notebook_relu(z):
         return ops.relu(upstream)
 
     return ops.relu(z), grad
+
+
+@keras.saving.register_keras_serializable(package="keras_embeddings")
+class MeanSparseCrossentropy(keras.losses.SparseCategoricalCrossentropy):
+    """Sparse cross-entropy averaged over the batch, in the loss's dtype.
+
+    The values of Keras' `SparseCategoricalCrossentropy` with its default
+    reduction, the mean over the batch (the `1/m` of the lecture's batch
+    formulas), and its gradients. Keras takes that mean with
+    `ops.divide_no_nan`, which on PyTorch rounds a float64 loss to float32
+    (its type promotion maps float64 to float32 off TensorFlow), and with it
+    every gradient; this loss divides each example's loss by the batch size
+    and sums (`reduction` is `"sum"`), which keeps float64 on every backend.
+    `sample_weight` weighs each example's term, as in Keras' mean.
+
+    Args:
+        from_logits: bool, whether `y_pred` holds logits (default True, as
+            `CBOW` outputs them) or probabilities.
+        name: str, the loss name.
+        dtype: the dtype of the computation, default `keras.config.floatx()`.
+    """
+
+    def __init__(
+        self, from_logits=True, name="sparse_categorical_crossentropy", dtype=None
+    ):
+        super().__init__(
+            from_logits=from_logits, reduction="sum", name=name, dtype=dtype
+        )
+
+    def call(self, y_true, y_pred):
+        losses = super().call(y_true, y_pred)  # (batch,)
+        return losses / ops.cast(ops.size(losses), losses.dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        for fixed in ("reduction", "ignore_class"):
+            config.pop(fixed, None)
+        return config
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
@@ -154,6 +200,7 @@ class CBOW(CompileDefaultsMixin, keras.Model):
             )
         self.backprop = backprop
         policy = self.dtype_policy
+        check_float64_supported(policy, "CBOW")
         # E = W1ᵀ: row i is column i of the notebook's W1.
         self.embedding = layers.Embedding(
             self.vocabulary_size, self.embedding_dim, name="embedding", dtype=policy
@@ -163,6 +210,7 @@ class CBOW(CompileDefaultsMixin, keras.Model):
         self.logits = layers.Dense(self.vocabulary_size, name="logits", dtype=policy)
 
     def build(self, input_shape):
+        check_float64_supported(self.dtype_policy, "CBOW")
         context_length = input_shape[-1]
         if context_length is not None and context_length != 2 * self.window_size:
             raise InvalidInputError(
@@ -185,7 +233,11 @@ class CBOW(CompileDefaultsMixin, keras.Model):
         z1 = self.context_average(vectors, mask=mask) + self.hidden_bias  # (batch, N)
         relu = _notebook_relu if self.backprop == "notebook" else ops.relu
         h = relu(z1)  # (batch, N)
-        z2 = self.logits(h)  # (batch, V)
+        # z2 = h W2ᵀ + b2 with the Dense layer's weights. Not `self.logits(h)`:
+        # Dense calls ops.matmul, which on PyTorch multiplies float64 in
+        # float32 (Keras' type promotion maps float64 to float32 off
+        # TensorFlow); einsum keeps the dtype on every backend.
+        z2 = ops.einsum("bn,nv->bv", h, self.logits.kernel) + self.logits.bias
         return z1, h, z2
 
     def call(self, inputs):
@@ -213,15 +265,23 @@ class CBOW(CompileDefaultsMixin, keras.Model):
     def compile(self, optimizer=None, loss=None, metrics=None, **kwargs):
         """`compile` with the notebook's defaults: plain gradient descent with
         `α = 0.03` (`keras.optimizers.SGD(0.03)`, no momentum: (11)–(14)),
-        softmax + cross-entropy as `SparseCategoricalCrossentropy(from_logits=True)`
-        on center-word ids (the notebook's (4) and (6)), and accuracy."""
+        softmax + cross-entropy averaged over the batch on center-word ids
+        (the notebook's (4) and (6)) as `MeanSparseCrossentropy()`, Keras'
+        `SparseCategoricalCrossentropy(from_logits=True)` made to keep float64
+        on every backend, and accuracy.
+
+        The loss and SGD's learning rate compute in `keras.config.floatx()`;
+        float64 on the JAX backend needs JAX's 64-bit mode (see the module
+        docstring)."""
+        check_float64_supported(keras.config.floatx(), "CBOW.compile (floatx)")
         if optimizer is None:
             optimizer = keras.optimizers.SGD(learning_rate=NOTEBOOK_LEARNING_RATE)
         if loss is None:
-            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+            loss = MeanSparseCrossentropy(from_logits=True)
         if metrics is None:
             metrics = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+        use_exact_loss_tracker(self)  # logs a float64 loss as float64
 
     def _ensure_built(self):
         if not self.built:

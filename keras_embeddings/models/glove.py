@@ -33,6 +33,10 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_embeddings._precision import (
+    check_float64_supported,
+    use_exact_loss_tracker,
+)
 from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
@@ -88,7 +92,10 @@ class GloVe(CompileDefaultsMixin, keras.Model):
     but then the logged values are averages of batch sums, not `L`.
     For the lab's float64 arithmetic, call
     `keras.config.set_floatx("float64")` before creating the model (Keras
-    computes compiled losses in `floatx`).
+    computes compiled losses in `floatx`). On the JAX backend also turn on
+    JAX's 64-bit mode first (`jax.config.update("jax_enable_x64", True)` or
+    `JAX_ENABLE_X64=1`): without it JAX computes in float32, and `GloVe`
+    raises `InvalidInputError` rather than silently lose the precision.
 
     Args:
         vocabulary_size: int, `V`, the number of words (ids `0..V-1`; no
@@ -152,6 +159,7 @@ class GloVe(CompileDefaultsMixin, keras.Model):
         self.build((None, 2))
 
     def build(self, input_shape):
+        check_float64_supported(self.dtype_policy, "GloVe")
         size, dim = self.vocabulary_size, self.embedding_dim
         self.w = self.add_weight(
             shape=(size, dim), initializer=self.embeddings_initializer, name="w"
@@ -176,7 +184,10 @@ class GloVe(CompileDefaultsMixin, keras.Model):
         inputs = ops.cast(inputs, "int32")
         if len(inputs.shape) == 1:  # rows: word ids i
             w_i = ops.take(self.w, inputs, axis=0)  # (batch, embedding_dim)
-            score = ops.matmul(w_i, ops.transpose(self.w_tilde))  # (batch, V)
+            # W[i] @ W~.T. Not ops.matmul: on PyTorch it multiplies float64
+            # in float32 (Keras' type promotion maps float64 to float32 off
+            # TensorFlow); einsum keeps the dtype on every backend.
+            score = ops.einsum("bd,vd->bv", w_i, self.w_tilde)  # (batch, V)
             return score + ops.take(self.b, inputs)[:, None] + self.b_tilde[None, :]
         first, second = inputs[:, 0], inputs[:, 1]  # (batch,) each
         w_i = ops.take(self.w, first, axis=0)  # (batch, embedding_dim)
@@ -191,10 +202,15 @@ class GloVe(CompileDefaultsMixin, keras.Model):
         return (input_shape[0], 1)
 
     def compile(self, optimizer="adam", loss=None, metrics=None, **kwargs):
-        """`compile` with the lab's loss, `SumSquaredError` (sum over the batch)."""
+        """`compile` with the lab's loss, `SumSquaredError` (sum over the batch).
+
+        The loss computes in `keras.config.floatx()`; float64 on the JAX
+        backend needs JAX's 64-bit mode (see the class docstring)."""
+        check_float64_supported(keras.config.floatx(), "GloVe.compile (floatx)")
         if loss is None:
             loss = SumSquaredError()
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+        use_exact_loss_tracker(self)  # logs a float64 loss as float64
 
     def get_embeddings(self, vectors="w"):
         """The word vectors, `(vocabulary_size, embedding_dim)`; row `i` is word `i`.

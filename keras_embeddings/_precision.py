@@ -1,0 +1,98 @@
+"""float64 on every backend: one check, and one exact loss tracker.
+
+JAX computes in float32 unless its 64-bit mode is on: a float64 weight or
+input silently becomes float32 there, and results that should agree with
+NumPy to 1e-15 agree to 1e-7 only. TensorFlow and PyTorch keep float64 as
+is. `check_float64_supported` turns that silent loss of precision into one
+clear error when a model or layer is created (or built) with float64.
+
+Keras' type promotion maps float64 to float32 off TensorFlow, so a few of
+its ops (`ops.matmul` on PyTorch, `ops.mean` on JAX and PyTorch,
+`ops.divide_no_nan` on PyTorch) compute float64 inputs in float32. The
+models avoid them; `ExactMean` is Keras' `Mean` without `divide_no_nan`,
+for the loss that `fit` and `evaluate` log.
+"""
+
+import keras
+from keras import ops
+
+from keras_embeddings.errors import InvalidInputError
+
+FLOAT64_ON_JAX_FIX = (
+    "call jax.config.update('jax_enable_x64', True) before creating the "
+    "model (or run it inside `with jax.enable_x64(True):`), or set the "
+    "environment variable JAX_ENABLE_X64=1 before starting Python"
+)
+
+
+def _names_float64(dtype):
+    """Whether `dtype` (a dtype name, NumPy dtype or `DTypePolicy`) is float64."""
+    if dtype is None:
+        return False
+    if isinstance(dtype, keras.DTypePolicy):
+        return "float64" in (dtype.compute_dtype, dtype.variable_dtype)
+    try:
+        return keras.backend.standardize_dtype(dtype) == "float64"
+    except ValueError:
+        return False
+
+
+def float64_supported():
+    """Whether float64 stays float64 on the current backend.
+
+    Always True on TensorFlow and PyTorch; on JAX, True only while JAX's
+    64-bit mode is on (`jax.config.update("jax_enable_x64", True)`,
+    `JAX_ENABLE_X64=1`, or inside `with jax.enable_x64(True):`).
+    """
+    if keras.backend.backend() != "jax":
+        return True
+    import jax
+
+    return bool(jax.config.jax_enable_x64)
+
+
+def check_float64_supported(dtype, what):
+    """Raise `InvalidInputError` if `dtype` is float64 and the backend would
+    silently compute in float32 (JAX with 64-bit mode off).
+
+    Args:
+        dtype: a dtype name, NumPy dtype or `keras.DTypePolicy`; anything
+            other than float64 passes.
+        what: str, what uses the dtype, for the message (e.g. `"CBOW"`).
+    """
+    if _names_float64(dtype) and not float64_supported():
+        raise InvalidInputError(
+            f"{what} uses float64, but the JAX backend computes in float32 "
+            "unless JAX's 64-bit mode is on (float64 values would silently "
+            f"become float32). To compute in float64, {FLOAT64_ON_JAX_FIX}. "
+            "Or use float32: keras.config.set_floatx('float32') and "
+            "keras.config.set_dtype_policy('float32'). "
+            f"Received: dtype={getattr(dtype, 'name', dtype)!r}"
+        )
+
+
+class ExactMean(keras.metrics.Mean):
+    """`keras.metrics.Mean` whose result keeps the metric's dtype.
+
+    Keras' `Mean.result()` divides with `ops.divide_no_nan`, which on
+    PyTorch rounds a float64 total to float32; this divides in the metric's
+    dtype (and gives 0 before any update, as `Mean` does).
+    """
+
+    def result(self):
+        count = ops.cast(self.count, self.dtype)
+        # Before any update total = count = 0: divide by 1 instead of 0. (Not
+        # ops.maximum(count, 1), which on PyTorch rounds count to float32.)
+        return self.total / (count + ops.cast(ops.equal(count, 0), self.dtype))
+
+
+def use_exact_loss_tracker(model):
+    """Make a compiled model log its loss with `ExactMean`.
+
+    Call right after `keras.Model.compile`, which creates the loss tracker
+    (`model._loss_tracker`, a `Mean` named "loss") that `fit` and
+    `evaluate` update.
+    """
+    # Set as compile() sets it, without Keras' attribute tracking (which
+    # would list the tracker a second time among the model's metrics).
+    object.__setattr__(model, "_loss_tracker", ExactMean(name="loss"))
