@@ -13,6 +13,8 @@ models avoid them; `ExactMean` is Keras' `Mean` without `divide_no_nan`,
 for the loss that `fit` and `evaluate` log.
 """
 
+import contextlib
+
 import keras
 from keras import ops
 
@@ -69,6 +71,50 @@ def check_float64_supported(dtype, what):
             "keras.config.set_dtype_policy('float32'). "
             f"Received: dtype={getattr(dtype, 'name', dtype)!r}"
         )
+
+
+try:  # Keras' table of the 64-bit dtypes it demotes (a private module)
+    from keras.src.backend.common import dtypes as _keras_dtypes
+except ImportError:  # another Keras layout: nothing to undo
+    _keras_dtypes = None
+
+
+@contextlib.contextmanager
+def float64_scope():
+    """A context in which float64 tensors and Keras ops stay float64.
+
+    Two defaults get in the way of float64 off TensorFlow: JAX creates
+    float32 arrays from float64 data unless its 64-bit mode is on, and Keras'
+    type promotion (`keras.backend.result_type`) demotes float64 to float32
+    on every backend but TensorFlow, "to be aligned with JAX's default
+    behavior", so `keras.ops.matmul` (hence `Dense`) and `keras.ops.mean` of
+    float64 tensors compute in float32 there. Inside the scope neither
+    happens (JAX's 64-bit mode on, Keras' demotion table edited); both are
+    restored on exit. Process-wide while it lasts: not thread-safe. It does
+    not change `keras.config.floatx()`.
+
+    Example:
+
+    ```python
+    with gradcheck.float64_scope():
+        x = keras.ops.convert_to_tensor(np.array([[1 + 1e-10]]))
+        keras.ops.matmul(x, x)  # float64, 1 + 2e-10, on every backend
+    ```
+    """
+    demotions = getattr(_keras_dtypes, "BIT64_TO_BIT32_DTYPE", None)
+    previous = demotions.get("float64") if demotions is not None else None
+    with contextlib.ExitStack() as stack:
+        if keras.backend.backend() == "jax":
+            import jax
+
+            stack.enter_context(jax.enable_x64(True))
+        if demotions is not None:
+            demotions["float64"] = "float64"
+        try:
+            yield
+        finally:
+            if demotions is not None:
+                demotions["float64"] = previous
 
 
 class ExactMean(keras.metrics.Mean):

@@ -13,22 +13,20 @@ import tempfile
 import keras
 import numpy as np
 
+from keras_embeddings._precision import float64_scope
+
 
 @contextlib.contextmanager
 def float64_precision():
     """Compute in float64 inside the block, on every backend.
 
     Sets `keras.config.floatx()` and the global dtype policy to float64 and,
-    on the JAX backend, turns on JAX's 64-bit mode (without it JAX computes
-    float64 arrays in float32); everything is restored on exit. Tests use it
+    enters `float64_scope` (JAX's 64-bit mode on; Keras' ops keep float64
+    on JAX and PyTorch); everything is restored on exit. Tests use it
     through the `float64` fixture of `conftest.py`.
     """
     floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
-    with contextlib.ExitStack() as stack:
-        if keras.backend.backend() == "jax":
-            import jax
-
-            stack.enter_context(jax.enable_x64(True))
+    with float64_scope():
         keras.config.set_floatx("float64")
         keras.config.set_dtype_policy("float64")
         try:

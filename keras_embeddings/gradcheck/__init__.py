@@ -45,13 +45,13 @@ gradcheck.hessian_vector_product(f, np.ones(3), np.array([1.0, 0.0, 0.0]))
 ```
 """
 
+from keras_embeddings._precision import float64_scope
 from keras_embeddings.gradcheck.checker import WeightCheck, check_gradients
 from keras_embeddings.gradcheck.hessians import (
     gradients,
     hessian,
     hessian_vector_product,
 )
-from keras_embeddings.gradcheck.precision import float64_scope
 
 __all__ = [
     "WeightCheck",

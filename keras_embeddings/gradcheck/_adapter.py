@@ -3,8 +3,6 @@
 Each backend module (`_tensorflow`, `_jax`, `_torch`) implements the same
 small interface, on float64 NumPy arrays in and NumPy arrays out:
 
-- `float64()`: a context manager inside which float64 arrays stay float64
-  (JAX computes in float32 unless 64-bit mode is on).
 - `loss_and_gradients(objective, variables)`: the value of the zero-argument
   `objective()` (a backend scalar) and its gradients with respect to Keras
   `variables`, as NumPy arrays (zeros where the loss does not depend on one).

@@ -12,10 +12,6 @@ import keras
 import numpy as np
 
 
-def float64():
-    return jax.enable_x64(True)
-
-
 def loss_and_gradients(objective, variables):
     value, gradients = jax.value_and_grad(_stateless(objective, variables))(
         [variable.value for variable in variables]

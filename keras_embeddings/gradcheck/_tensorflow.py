@@ -3,16 +3,10 @@
 See `_adapter` for the interface.
 """
 
-import contextlib
-
 import numpy as np
 import tensorflow as tf
 
 _ZERO = tf.UnconnectedGradients.ZERO
-
-
-def float64():
-    return contextlib.nullcontext()  # TensorFlow keeps float64 as is
 
 
 def loss_and_gradients(objective, variables):

@@ -14,10 +14,6 @@ from keras import ops
 from keras_embeddings.errors import InvalidInputError
 
 
-def float64():
-    return contextlib.nullcontext()  # PyTorch keeps float64 as is
-
-
 def loss_and_gradients(objective, variables):
     value = objective()
     return value, _gradients(value, [variable.value for variable in variables])

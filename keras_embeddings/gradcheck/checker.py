@@ -7,10 +7,10 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_embeddings._precision import float64_scope
 from keras_embeddings.errors import GradientCheckError, InvalidInputError
 from keras_embeddings.gradcheck._adapter import adapter
 from keras_embeddings.gradcheck._float64 import float64_copy
-from keras_embeddings.gradcheck.precision import float64_scope
 
 
 @dataclasses.dataclass(frozen=True)

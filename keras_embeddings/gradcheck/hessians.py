@@ -9,9 +9,9 @@ instead of `O(n^2)`.
 import numpy as np
 from keras import ops
 
+from keras_embeddings._precision import float64_scope
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.gradcheck._adapter import adapter
-from keras_embeddings.gradcheck.precision import float64_scope
 
 
 def gradients(f, values):
