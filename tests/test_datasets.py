@@ -35,6 +35,8 @@ def test_windows_equal_lecture_prefixes(length):
     np.testing.assert_array_equal(x, x_ref)
     np.testing.assert_array_equal(y, y_ref)
     assert x.dtype == np.int32 and y.dtype == np.int32
+    # NumPy arrays, as documented (not TensorFlow tensors), on every backend.
+    assert type(x) is np.ndarray and type(y) is np.ndarray
 
 
 def _examples(dataset):

@@ -434,7 +434,9 @@ def test_blocks_rebuild_keras_hub_transformer_encoder(use_padding_mask):
         mask = np.broadcast_to(padding_mask[:, None, :], (2, 5, 5))  # padding keys
     else:
         expected, mask = encoder(x), None
-    h = norm1(x + attention(x, attention_mask=mask))
+    # keras.ops.add: `x` is a NumPy array and the attention output a backend
+    # tensor (NumPy's `+` cannot take a PyTorch tensor that requires grad).
+    h = norm1(keras.ops.add(x, attention(x, attention_mask=mask)))
     y = norm2(h + ffn(h))
     np.testing.assert_allclose(to_numpy(y), to_numpy(expected), atol=1e-5)
 

@@ -4,7 +4,7 @@ import os
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
+from helpers import FLOAT64_ON_JAX_ERROR, JAX_ONLY, float64_without_jax_x64
 
 from keras_embeddings import gradcheck
 from keras_embeddings.errors import InvalidInputError
@@ -82,7 +82,11 @@ def test_shapes_config_and_symbolic_call(masked):
     assert revived.get_config() == config
     revived(x)
     revived.set_weights(model.get_weights())
-    np.testing.assert_allclose(revived(x), out, atol=1e-6)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(revived(x)),
+        keras.ops.convert_to_numpy(out),
+        atol=1e-6,
+    )
 
 
 def test_initializer_is_the_seed_normal_and_biases_are_zero():
@@ -262,7 +266,10 @@ def test_classic_params_errors():
         model.set_classic_params([1, 2])
 
 
-def test_next_word_forward_equals_seed_compute_activations(csc321_dir):
+def test_next_word_forward_equals_seed_compute_activations(csc321_dir, float64):
+    # The seed's NumPy forward pass in float64, matched to float64 rounding:
+    # the `float64` fixture turns on JAX's 64-bit mode (TensorFlow and
+    # PyTorch compute float64 as is).
     from keras_embeddings.datasets import load_classic_params, load_csc321
 
     params, vocabulary = load_classic_params(csc321_dir / "partially_trained_3ctx.pk")
@@ -273,9 +280,22 @@ def test_next_word_forward_equals_seed_compute_activations(csc321_dir):
     )
     model.set_classic_params(params)
     _, expected = _seed_forward(params, inputs, 3, 250)
-    probabilities = keras.ops.convert_to_numpy(keras.ops.softmax(model(inputs)))
+    logits = model(inputs)
+    assert keras.backend.standardize_dtype(logits.dtype) == "float64"
+    probabilities = keras.ops.convert_to_numpy(keras.ops.softmax(logits))
     np.testing.assert_allclose(probabilities, expected, rtol=1e-12, atol=1e-15)
     assert len(vocabulary) == 250
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason=JAX_ONLY)
+def test_float64_without_jax_64_bit_mode_is_refused():
+    # JAX would silently compute the float64 model in float32.
+    with float64_without_jax_x64():
+        with pytest.raises(InvalidInputError, match=FLOAT64_ON_JAX_ERROR):
+            NGramLanguageModel(7, 3)  # the float64 dtype policy
+        with pytest.raises(InvalidInputError, match="NGramLanguageModel.*JAX"):
+            NGramLanguageModel(7, 3, dtype="float64")
+        assert NGramLanguageModel(7, 3, dtype="float32").compute_dtype == "float32"
 
 
 # --------------------------------------------------- the seed's gradients
@@ -309,10 +329,11 @@ def test_gradient_parity_with_print_gradients(csc321_dir):
 
     params, vocabulary = load_classic_params(csc321_dir / "partially_trained_masked.pk")
     rows = load_csc321(csc321_dir, variant="masked").train[:100]
-    model = NGramLanguageModel(
-        len(vocabulary), context_length=4, masked=True, dtype="float64"
-    )
-    model.set_classic_params(params)
+    V = len(vocabulary)
+    # float64_scope: float64 stays float64 on JAX and PyTorch too.
+    with gradcheck.float64_scope():
+        model = NGramLanguageModel(V, context_length=4, masked=True, dtype="float64")
+        model.set_classic_params(params)
 
     np.random.seed(0)  # print_gradients() seeds NumPy, then sample_input_mask
     mask = sample_input_mask(100, 4)
@@ -322,31 +343,39 @@ def test_gradient_parity_with_print_gradients(csc321_dir):
     loss_fn = keras.losses.SparseCategoricalCrossentropy(
         from_logits=True, ignore_class=0, reduction="sum", dtype="float64"
     )
-    with tf.GradientTape(persistent=True) as tape:
-        logits = model(inputs)  # (100, 4, 251)
-        tape.watch(logits)
-        loss = loss_fn(targets, logits)
-    # The compiled loss is this sum's mean over the 100 masked positions
-    # (Keras returns the compiled total in float32).
-    model.compile(optimizer="sgd")
+
+    def loss_of_weights(*weights):
+        logits, _ = model.stateless_call(list(weights), [], inputs)
+        return loss_fn(targets, logits)
+
+    weights = [keras.ops.convert_to_numpy(w.value) for w in model.trainable_weights]
+    assert all(w.dtype == np.float64 for w in weights)
+    table, kernel, hid_bias, _, output_bias = gradcheck.gradients(
+        loss_of_weights, weights
+    )
+    with gradcheck.float64_scope():
+        logits = keras.ops.convert_to_numpy(model(inputs))  # (100, 4, 251)
+        loss = keras.ops.convert_to_numpy(loss_fn(targets, logits))
+        # The compiled loss is this sum's mean over the 100 masked positions
+        # (Keras returns the compiled total in float32).
+        model.compile(optimizer="sgd")
+        compiled = model.compute_loss(x=inputs, y=targets, y_pred=logits)
     np.testing.assert_allclose(
-        model.compute_loss(x=inputs, y=targets, y_pred=logits), loss / 100, rtol=1e-6
+        keras.ops.convert_to_numpy(compiled), loss / 100, rtol=1e-6
     )
 
     # loss_derivative = dC/dz, the logits flattened to (batch, 4 * V).
-    dz = tape.gradient(loss, logits).numpy().reshape(100, -1)
-    table, kernel, hid_bias, _, output_bias = tape.gradient(
-        loss, model.trainable_weights
-    )
-    embed_to_hid = kernel.numpy().T  # the assignment's (H, N*D) layout
+    (dz,) = gradcheck.gradients(lambda z: loss_fn(targets, z), [logits])
+    dz = dz.reshape(100, -1)
+    embed_to_hid = kernel.T  # the assignment's (H, N*D) layout
     for (i, j), value in SEED_LOSS_DERIVATIVE.items():
         np.testing.assert_allclose(dz[i, j], value, atol=1e-9)
     for (i, j), value in SEED_EMBED_TO_HID.items():
         np.testing.assert_allclose(embed_to_hid[i, j], value, atol=1e-9)
     for i, value in SEED_HID_BIAS.items():
-        np.testing.assert_allclose(hid_bias.numpy()[i], value, atol=1e-9)
+        np.testing.assert_allclose(hid_bias[i], value, atol=1e-9)
     for i, value in SEED_OUTPUT_BIAS.items():
-        np.testing.assert_allclose(output_bias.numpy()[i], value, atol=1e-9)
+        np.testing.assert_allclose(output_bias[i], value, atol=1e-9)
 
     # The embedding table's gradient. Autodiff sends the derivative of each
     # looked-up vector to the row that was looked up: at a masked position
@@ -357,17 +386,19 @@ def test_gradient_parity_with_print_gradients(csc321_dir):
     # was hidden there instead. Word 43 occurs once in the 100 rows, at row
     # 70, position 1, which is the position masked in that row: the true
     # gradient for row 43 is 0, the seed prints 0.01159689251148945.
-    assert isinstance(table, tf.IndexedSlices)
-    # One slice per looked-up vector, in input order (batch-major).
-    np.testing.assert_array_equal(table.indices.numpy(), inputs.reshape(-1))
-    vector_derivatives = table.values.numpy()  # (100 * 4, 16)
-    autodiff = np.zeros((len(vocabulary), 16))
+    def loss_of_vectors(vectors):  # the model after its embedding lookup
+        hidden = model.hidden(keras.ops.reshape(vectors, (100, -1)))
+        return loss_fn(targets, keras.ops.reshape(model.logits(hidden), (100, 4, V)))
+
+    looked_up = weights[0][inputs]  # (100, 4, 16), one vector per position
+    (vector_derivatives,) = gradcheck.gradients(loss_of_vectors, [looked_up])
+    vector_derivatives = vector_derivatives.reshape(100 * 4, 16)  # batch-major
+    autodiff = np.zeros((V, 16))
     np.add.at(autodiff, inputs.reshape(-1), vector_derivatives)
-    seed_style = np.zeros((len(vocabulary), 16))
+    seed_style = np.zeros((V, 16))
     np.add.at(seed_style, rows.reshape(-1), vector_derivatives)  # unmasked ids
-    np.testing.assert_allclose(
-        tf.convert_to_tensor(table).numpy(), autodiff, atol=1e-15
-    )
+    # The table's gradient is the per-vector derivatives summed by looked-up id.
+    np.testing.assert_allclose(table, autodiff, atol=1e-15)
     for (i, j), value in SEED_WORD_EMBEDDING.items():
         np.testing.assert_allclose(seed_style[i, j], value, atol=1e-9)
     assert np.argwhere(rows == 43).tolist() == [[70, 1]] and mask[70, 1] == 1
@@ -376,7 +407,7 @@ def test_gradient_parity_with_print_gradients(csc321_dir):
     # Everything else agrees: the two differ only by moving the masked
     # positions' derivatives between row 0 and the hidden words' rows.
     hidden_words = rows[mask == 1]
-    untouched = np.setdiff1d(np.arange(len(vocabulary)), np.r_[0, hidden_words])
+    untouched = np.setdiff1d(np.arange(V), np.r_[0, hidden_words])
     np.testing.assert_allclose(seed_style[untouched], autodiff[untouched], atol=1e-15)
     np.testing.assert_allclose(seed_style.sum(0), autodiff.sum(0), atol=1e-12)
 

@@ -10,6 +10,7 @@ import os
 import keras
 import numpy as np
 import pytest
+from keras.ops import convert_to_numpy
 from keras.src.legacy.preprocessing import sequence as legacy
 
 from keras_embeddings import datasets, models
@@ -60,15 +61,15 @@ def test_skipgram_logits_and_loss_equal_numpy(group):
     model = models.SkipGram(7, 3, negatives=2)
     _assign(model, w_in, w_out)
     negatives = NEGATIVES[::group]  # (4 // group, 2)
-    logits = model((TARGET, CONTEXT, negatives))
+    logits = convert_to_numpy(model((TARGET, CONTEXT, negatives)))
     expected = _numpy_logits(w_in[TARGET], w_out, CONTEXT, negatives, group)
     np.testing.assert_allclose(logits, expected, rtol=1e-5, atol=1e-6)
 
-    losses = models.negative_sampling_loss(LABELS, logits)
+    losses = convert_to_numpy(models.negative_sampling_loss(LABELS, logits))
     np.testing.assert_allclose(losses, _numpy_losses(expected), rtol=1e-5)
     total = models.NegativeSamplingLoss()(LABELS, logits, sample_weight=WEIGHTS)
     np.testing.assert_allclose(
-        total, (_numpy_losses(expected) * WEIGHTS).sum(), rtol=1e-5
+        convert_to_numpy(total), (_numpy_losses(expected) * WEIGHTS).sum(), rtol=1e-5
     )
 
 
@@ -114,7 +115,7 @@ def test_cbow_uses_the_mean_of_the_context_words():
     negatives = np.array([[6, 1], [2, 2], [5, 7]], "int32")
     model = models.CBOWNegativeSampling(9, 4, negatives=2)
     _assign(model, w_in, w_out)
-    logits = model((context, center, negatives))
+    logits = convert_to_numpy(model((context, center, negatives)))
     u = np.stack(
         [
             (w_in[2] + w_in[5]) / 2,  # padding (0) is left out of the mean
@@ -224,6 +225,57 @@ def test_linear_decay_like_gensim():
         assert fresh.jit_compile is True
 
 
+@pytest.mark.parametrize("model_class", [models.SkipGram, models.CBOWNegativeSampling])
+def test_default_steps_per_execution_suits_the_backend(model_class):
+    # 16 steps per call where Keras' trainer can run several (TensorFlow,
+    # JAX); 1 on PyTorch, whose trainer refuses more. `fit` takes the default.
+    model = model_class(13, 4, negatives=2)
+    model.compile(jit_compile=False)
+    expected = 1 if keras.backend.backend() == "torch" else 16
+    assert model.steps_per_execution == expected
+    kind = "skipgram" if model_class is models.SkipGram else "cbow"
+    ds = datasets.word2vec_dataset(
+        _topic_corpus(sentences=20), 13, model=kind, window_size=2, negatives=2,
+        sample=0, batch_size=32, seed=0,
+    )  # fmt: skip
+    history = model.fit(ds, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert int(model.optimizer.iterations) == int(ds.cardinality())
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "torch",
+    reason="PyTorch only: TensorFlow and JAX run several steps per call",
+)
+def test_several_steps_per_execution_are_refused_on_torch():
+    for model in (models.SkipGram(10, 4), models.CBOWNegativeSampling(10, 4)):
+        with pytest.raises(InvalidInputError, match="PyTorch.*steps_per_execution=4"):
+            model.compile(steps_per_execution=4)
+    model.compile(steps_per_execution=1)  # the one value PyTorch runs
+    assert model.steps_per_execution == 1
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "torch",
+    reason="PyTorch only: TensorFlow and JAX run the saved 16 steps per call",
+)
+def test_compile_config_of_16_steps_per_execution_loads_on_torch():
+    # The compile config a `.keras` file saved under TensorFlow or JAX holds.
+    saved = models.SkipGram(13, 4, negatives=2)
+    saved.compile(jit_compile=False)
+    config = dict(saved.get_compile_config(), steps_per_execution=16)
+    model = models.SkipGram(13, 4, negatives=2)
+    model.build(None)
+    model.compile_from_config(config)
+    assert model.steps_per_execution == 1
+    ds = datasets.word2vec_dataset(
+        _topic_corpus(sentences=20), 13, window_size=2, negatives=2, sample=0,
+        batch_size=32, seed=0,
+    )  # fmt: skip
+    model.fit(ds, epochs=1, verbose=0)
+    assert int(model.optimizer.iterations) == int(ds.cardinality())
+
+
 @pytest.mark.parametrize("kind", ["skipgram", "cbow"])
 def test_save_and_load_round_trip(tmp_path, kind):
     keras.utils.set_random_seed(2)
@@ -241,7 +293,9 @@ def test_save_and_load_round_trip(tmp_path, kind):
     assert type(loaded) is model_class
     assert loaded.get_config() == model.get_config()
     x = next(iter(ds))[0]
-    np.testing.assert_allclose(loaded(x), model(x), atol=1e-6)
+    np.testing.assert_allclose(
+        convert_to_numpy(loaded(x)), convert_to_numpy(model(x)), atol=1e-6
+    )
     for source in ("input", "output", "average"):
         np.testing.assert_array_equal(
             loaded.get_embeddings(source), model.get_embeddings(source)

@@ -192,7 +192,7 @@ X_pre, y_pre = padded_pre[:, :-1], padded_pre[:, -1]  # the lecture's split
 print("The lecture's split of left-padded rows gives the same y:", (y_pre == y).all())
 
 model = NextTokenModel(total_words, embedding_dim=8, lstm_units=16)
-difference = np.abs(np.asarray(model(X_pre)) - np.asarray(model(X))).max()
+difference = np.abs(model.predict(X_pre, verbose=0) - model.predict(X, verbose=0)).max()
 print(f"Largest difference between left- and right-padded logits: {difference:.1e}")
 
 """
@@ -233,9 +233,8 @@ print(f"One-hot targets: {one_hot.shape} -> {one_hot.size} floats")
 logits = np.random.default_rng(SEED).normal(size=(len(y), total_words))
 sparse = keras.losses.sparse_categorical_crossentropy(y, logits, from_logits=True)
 dense = keras.losses.categorical_crossentropy(one_hot, logits, from_logits=True)
-print(
-    f"Same loss: sparse {float(np.mean(sparse)):.6f}, one-hot {float(np.mean(dense)):.6f}"
-)
+sparse, dense = float(keras.ops.mean(sparse)), float(keras.ops.mean(dense))
+print(f"Same loss: sparse {sparse:.6f}, one-hot {dense:.6f}")
 
 floats = BIG_CORPUS_TOKENS * BIG_VOCABULARY_SIZE
 print(

@@ -59,7 +59,6 @@ import time
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from keras_embeddings import analysis, export, gradcheck, plots
 from keras_embeddings.datasets import load_classic_params, load_csc321
@@ -219,31 +218,48 @@ SEED_PRINTOUT = [
 if HAVE_PK:
     params, pk_vocabulary = load_classic_params(PK)
     rows = masked_data.train[:100]
-    classic = NGramLanguageModel(
-        len(pk_vocabulary), context_length=4, masked=True, dtype="float64"
-    )
-    classic.set_classic_params(params)
+    V = len(pk_vocabulary)
+    # float64_scope: float64 stays float64 on JAX and PyTorch too.
+    with gradcheck.float64_scope():
+        classic = NGramLanguageModel(V, context_length=4, masked=True, dtype="float64")
+        classic.set_classic_params(params)
     np.random.seed(0)  # as print_gradients() does
     mask = sample_input_mask(100, 4)
     inputs, targets = mask_inputs(rows, mask)
     summed_ce = keras.losses.SparseCategoricalCrossentropy(
         from_logits=True, ignore_class=0, reduction="sum", dtype="float64"
     )
-    with tf.GradientTape(persistent=True) as tape:
-        logits = classic(inputs)  # (100, 4, 251)
-        tape.watch(logits)
-        loss = summed_ce(targets, logits)
-    table, kernel, hid_bias, _, output_bias = tape.gradient(
-        loss, classic.trainable_weights
+
+    # Autodiff on any backend: `gradcheck.gradients` differentiates a
+    # function of arrays, here the loss of the weights (`stateless_call`).
+    def loss_of_weights(*weights):
+        logits, _ = classic.stateless_call(list(weights), [], inputs)
+        return summed_ce(targets, logits)
+
+    weights = [keras.ops.convert_to_numpy(w.value) for w in classic.trainable_weights]
+    table, kernel, hid_bias, _, output_bias = gradcheck.gradients(
+        loss_of_weights, weights
     )
-    # The table's gradient arrives as one slice per looked-up vector.
-    vector_grads = table.values.numpy()  # (400, 16), rows of `inputs` in order
+    with gradcheck.float64_scope():
+        logits = keras.ops.convert_to_numpy(classic(inputs))  # (100, 4, 251)
+        loss = keras.ops.convert_to_numpy(summed_ce(targets, logits))
+    (loss_derivative,) = gradcheck.gradients(lambda z: summed_ce(targets, z), [logits])
+
+    # The derivative of each looked-up vector (the rows of `inputs` in order):
+    # the loss as a function of the vectors after the embedding lookup.
+    def loss_of_vectors(vectors):
+        hidden = classic.hidden(keras.ops.reshape(vectors, (100, -1)))
+        z = keras.ops.reshape(classic.logits(hidden), (100, 4, V))
+        return summed_ce(targets, z)
+
+    (vector_grads,) = gradcheck.gradients(loss_of_vectors, [weights[0][inputs]])
+    vector_grads = vector_grads.reshape(100 * 4, -1)  # (400, 16)
     ours = {
-        "loss_derivative": tape.gradient(loss, logits).numpy().reshape(100, -1),
-        "word_embedding_weights": tf.convert_to_tensor(table).numpy(),
-        "embed_to_hid_weights": kernel.numpy().T,
-        "hid_bias": hid_bias.numpy(),
-        "output_bias": output_bias.numpy(),
+        "loss_derivative": loss_derivative.reshape(100, -1),
+        "word_embedding_weights": table,
+        "embed_to_hid_weights": kernel.T,
+        "hid_bias": hid_bias,
+        "output_bias": output_bias,
     }
     # The assignment's bug, redone on purpose: scatter by the UNMASKED ids.
     seed_style = np.zeros_like(ours["word_embedding_weights"])

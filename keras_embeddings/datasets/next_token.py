@@ -75,15 +75,30 @@ def _targets(ids, starts):
     return positions
 
 
-def _windows(ids, starts, positions, sequence_length):
-    """Right-padded contexts and targets of the target `positions` (TF ops)."""
+def _windows_numpy(ids, starts, positions, sequence_length):
+    """Right-padded contexts and targets of the target `positions` (NumPy).
+
+    Context slot `j` of target `p` holds `ids[p - n + j]` for `j < n`, where
+    `n = min(p - start(p), sequence_length)` ids precede `p` in its document,
+    and 0 from `n` on.
+    """
+    n = np.minimum(positions - starts[positions], sequence_length)
+    offsets = np.arange(sequence_length, dtype=positions.dtype)
+    index = positions[:, None] - n[:, None] + offsets[None, :]  # (batch, length)
+    valid = offsets[None, :] < n[:, None]
+    # Padding slots point at the target itself (a valid index), then become 0.
+    context = np.where(valid, ids[np.minimum(index, positions[:, None])], 0)
+    return context.astype(np.int32), ids[positions].astype(np.int32)
+
+
+def _windows_tf(ids, starts, positions, sequence_length):
+    """`_windows_numpy` in TF ops, for the batches of a `tf.data` pipeline."""
     import tensorflow as tf
 
     n = tf.minimum(positions - tf.gather(starts, positions), sequence_length)
     offsets = tf.range(sequence_length, dtype=positions.dtype)
     index = positions[:, None] - n[:, None] + offsets[None, :]  # (batch, length)
     valid = offsets[None, :] < n[:, None]
-    # Padding slots point at the target itself (a valid index), then become 0.
     context = tf.where(valid, tf.gather(ids, tf.minimum(index, positions[:, None])), 0)
     return context, tf.gather(ids, positions)
 
@@ -110,8 +125,7 @@ def next_token_windows(sequences, sequence_length):
     _check(sequence_length, None, 0)
     ids, starts = _flatten(sequences)
     positions = _targets(ids, starts)
-    x, y = _windows(ids, starts, positions, sequence_length)
-    return x.numpy(), y.numpy()
+    return _windows_numpy(ids, starts, positions, sequence_length)
 
 
 def next_token_dataset(
@@ -168,7 +182,7 @@ def next_token_dataset(
     starts_t = tf.constant(starts)
 
     def gather_windows(batch_positions):
-        return _windows(ids_t, starts_t, batch_positions, sequence_length)
+        return _windows_tf(ids_t, starts_t, batch_positions, sequence_length)
 
     def make(split_positions, training):
         ds = tf.data.Dataset.from_tensor_slices(split_positions)

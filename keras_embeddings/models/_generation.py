@@ -9,6 +9,7 @@ adds everything built on that contract. A model using it sets
 str or None) and `oov_token` (str or None) in its `__init__`.
 """
 
+import contextlib
 import numbers
 
 import keras
@@ -54,6 +55,21 @@ def check_vocabulary(vocabulary, oov_token, vocabulary_size):
             f"`oov_token` {oov_token!r} must be a word of `vocabulary`."
         )
     return vocabulary, oov_token
+
+
+def no_autograd():
+    """A context in which eager calls record no gradients.
+
+    PyTorch records an autograd graph on every call of a model with trainable
+    weights unless told not to (Keras' `predict` and keras-hub's `generate`
+    both run under `torch.no_grad()`); TensorFlow and JAX record nothing
+    outside a `GradientTape` or `jax.grad`, so there it does nothing.
+    """
+    if keras.backend.backend() == "torch":
+        import torch
+
+        return torch.no_grad()
+    return contextlib.nullcontext()
 
 
 class NextTokenLanguageModelMixin(CompileDefaultsMixin):
@@ -162,6 +178,7 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
         banned = [0] if self.oov_token is None else [0, self._oov_id()]
         ban = np.zeros(self.vocabulary_size, "float32")
         ban[banned] = -1e9  # padding and OOV are never generated
+        ban = ops.convert_to_tensor(ban)
 
         def next_logits(tokens, cache, index):
             # The `length` ids before `index`, right-padded like training data.
@@ -170,11 +187,13 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
             positions = ops.minimum(index - n + offsets, index - 1)
             context = ops.take(tokens, positions, axis=1)
             context = ops.where(offsets[None, :] < n, context, 0)
-            return self(context, training=False) + ban, None, cache
+            logits = self(context, training=False)
+            return ops.add(logits, ops.cast(ban, logits.dtype)), None, cache
 
         buffer = np.zeros((1, len(ids) + num_words), "int32")
         buffer[0, : len(ids)] = ids
-        out = sampler(next_logits, ops.convert_to_tensor(buffer), index=len(ids))
+        with no_autograd():
+            out = sampler(next_logits, ops.convert_to_tensor(buffer), index=len(ids))
         out = [int(i) for i in ops.convert_to_numpy(out)[0]]
         if isinstance(prompt, str) and self.vocabulary is not None:
             return " ".join(self.vocabulary[i] for i in out)

@@ -250,6 +250,8 @@ def contextual_embeddings(backbone, tokenizer, texts, batch_size=32):
     """
     import keras
 
+    from keras_embeddings.models._generation import no_autograd
+
     single = isinstance(texts, str)
     batch = [texts] if single else texts
     if not isinstance(batch, (list, tuple)):
@@ -298,7 +300,8 @@ def contextual_embeddings(backbone, tokenizer, texts, batch_size=32):
         inputs = {"token_ids": token_ids, "padding_mask": padding_mask}
         if "segment_ids" in input_names:
             inputs["segment_ids"] = np.zeros_like(token_ids)
-        outputs = backbone({k: inputs[k] for k in input_names}, training=False)
+        with no_autograd():  # inference: no PyTorch autograd graph
+            outputs = backbone({k: inputs[k] for k in input_names}, training=False)
         if isinstance(outputs, dict):
             outputs = outputs["sequence_output"]
         vectors = keras.ops.convert_to_numpy(outputs).astype("float32")

@@ -36,7 +36,9 @@ gradient of a mean would give it. The logged `loss` is the batch sum;
 `pair_loss` is the mean loss of one example.
 `compile()` turns XLA on under TensorFlow (Keras' "auto" leaves it off on a
 CPU), which makes a step about twice as fast after a few seconds of
-compilation, and runs 16 steps per call (`steps_per_execution`).
+compilation, and runs 16 steps per call (`steps_per_execution`) under
+TensorFlow and JAX; PyTorch's trainer runs one step per call (Keras refuses
+`steps_per_execution > 1` there).
 
 The input batches come from `datasets.word2vec_dataset` (subsampling,
 dynamic windows and negatives made on the fly); the skip-gram model also
@@ -106,6 +108,25 @@ class NegativeSamplingLoss(keras.losses.Loss):
         return {"reduction": self.reduction, "name": self.name}
 
 
+def default_steps_per_execution():
+    """The word2vec models' default `steps_per_execution`: 16 under
+    TensorFlow and JAX, 1 under PyTorch (whose Keras trainer takes only 1)."""
+    return 1 if keras.backend.backend() == "torch" else 16
+
+
+def check_steps_per_execution(steps_per_execution):
+    """Refuse `steps_per_execution > 1` on PyTorch at `compile`, where Keras
+    would only refuse it at the first `fit`."""
+    if keras.backend.backend() == "torch" and steps_per_execution != 1:
+        raise InvalidInputError(
+            "The PyTorch backend runs one training step per call: "
+            "`steps_per_execution` must be 1 there (Keras' PyTorch trainer "
+            "refuses other values). Leave it out or pass steps_per_execution=1, "
+            "or use the TensorFlow or JAX backend for several steps per call. "
+            f"Received: steps_per_execution={steps_per_execution!r}"
+        )
+
+
 class _Word2Vec(CompileDefaultsMixin, keras.Model):
     """Shared parts: the two embedding tables, scoring, compile, export."""
 
@@ -173,7 +194,13 @@ class _Word2Vec(CompileDefaultsMixin, keras.Model):
             weighted_metrics: None adds `pair_loss`, the mean loss of one
                 example (padding examples, of weight 0, left out).
             **kwargs: passed to `keras.Model.compile`. Defaults here:
-                `jit_compile=True` under TensorFlow, `steps_per_execution=16`.
+                `jit_compile=True` under TensorFlow; `steps_per_execution=16`
+                under TensorFlow and JAX, 1 under PyTorch (the only value
+                Keras' PyTorch trainer accepts).
+
+        Raises:
+            InvalidInputError: `steps_per_execution > 1` on the PyTorch
+                backend.
         """
         if optimizer is None:
             rate = learning_rate
@@ -198,8 +225,10 @@ class _Word2Vec(CompileDefaultsMixin, keras.Model):
             # gather-score-scatter step is about twice as fast with it on a CPU.
             kwargs["jit_compile"] = True
         # A step takes a few milliseconds: run 16 per call, not one per
-        # Python round trip (callbacks then see every 16th batch).
-        kwargs.setdefault("steps_per_execution", 16)
+        # Python round trip (callbacks then see every 16th batch). Keras'
+        # PyTorch trainer runs exactly one step per call.
+        kwargs.setdefault("steps_per_execution", default_steps_per_execution())
+        check_steps_per_execution(kwargs["steps_per_execution"])
         super().compile(
             optimizer=optimizer,
             loss=loss,
@@ -207,6 +236,13 @@ class _Word2Vec(CompileDefaultsMixin, keras.Model):
             weighted_metrics=weighted_metrics,
             **kwargs,
         )
+
+    def compile_from_config(self, config):
+        # A model saved under TensorFlow or JAX runs 16 steps per call; loaded
+        # under PyTorch, it runs the one step per call PyTorch can.
+        if keras.backend.backend() == "torch" and "steps_per_execution" in config:
+            config = dict(config, steps_per_execution=1)
+        super().compile_from_config(config)
 
     def get_embeddings(self, source="input"):
         """Word vectors `(vocabulary_size, embedding_dim)`; row 0 is padding.

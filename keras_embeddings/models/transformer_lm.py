@@ -37,6 +37,7 @@ from keras_embeddings.models._generation import (
     NextTokenLanguageModelMixin,
     check_dropout,
     check_vocabulary,
+    no_autograd,
     positive_int,
 )
 
@@ -229,8 +230,9 @@ class TransformerLM(NextTokenLanguageModelMixin, keras.Model):
         batch = np.zeros((len(rows), self.sequence_length), "int32")
         for i, row in enumerate(rows):
             batch[i, : len(row)] = row
-        x, mask = self._hidden(ops.convert_to_tensor(batch))
-        x = ops.convert_to_numpy(x * ops.cast(mask, x.dtype)[:, :, None])
+        with no_autograd():  # inference: no PyTorch autograd graph
+            x, mask = self._hidden(ops.convert_to_tensor(batch))
+            x = ops.convert_to_numpy(x * ops.cast(mask, x.dtype)[:, :, None])
         x = x[:, :length]
         return x[0] if single else x
 
