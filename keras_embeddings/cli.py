@@ -21,6 +21,9 @@ learning rate 0.025 decaying linearly). Like gensim, word2vec trains for
 stopping, so `--patience` and `--validation-split` belong to next-token
 only. A flag that does not apply to the chosen model is an error.
 
+The first line printed names the Keras backend in use (`KERAS_BACKEND`,
+which the CLI never changes); `generate` prints it on stderr.
+
 Bad input (a missing corpus, an unknown word, a corrupt model, a flag of
 another model) prints one line on stderr and exits with code 2.
 """
@@ -490,6 +493,20 @@ def generate(args):
     return 0
 
 
+def _print_backend(command):
+    """The backend in use, first: `train` on stdout; `generate` on stderr,
+    so that its stdout stays the generated text alone. KERAS_BACKEND is the
+    user's to set; the CLI never changes it."""
+    import keras
+
+    print(
+        f"Keras {keras.__version__}, backend {keras.backend.backend()} "
+        "(set KERAS_BACKEND=tensorflow|jax|torch to change it)",
+        file=sys.stdout if command == "train" else sys.stderr,
+        flush=True,
+    )
+
+
 def main(argv=None):
     """Entry point of `keras-embeddings`; returns the exit code."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -497,6 +514,8 @@ def main(argv=None):
     from keras_embeddings.errors import KerasEmbeddingsError
 
     command = {"train": train, "similar": similar, "generate": generate}[args.command]
+    if args.command != "similar":  # `similar` reads vectors: no Keras
+        _print_backend(args.command)
     try:
         return command(args)
     except KerasEmbeddingsError as e:

@@ -45,6 +45,29 @@ def test_train_writes_the_design_outputs(trained_run, capsys):
     assert not [p for p in os.listdir(out) if ".tmp" in p]  # no leftovers
 
 
+def test_train_prints_the_backend_first_and_leaves_keras_backend_alone(tmp_path):
+    """In a fresh process, as a user runs it, on the backend the suite runs on."""
+    import keras
+
+    backend = keras.backend.backend()
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_embeddings", "train", "--corpus",
+         str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out")],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    first = result.stdout.splitlines()[0]
+    assert f"backend {backend} " in first and keras.__version__ in first
+    assert result.returncode == 2 and "missing.txt" in result.stderr
+
+
+def test_main_keeps_the_environment(tmp_path, capsys):
+    before = os.environ.get("KERAS_BACKEND")
+    assert main(["train", "--corpus", str(tmp_path / "missing.txt")]) == 2
+    assert os.environ.get("KERAS_BACKEND") == before
+    assert capsys.readouterr().out.startswith("Keras ")
+
+
 @pytest.mark.slow
 def test_similar_and_generate_commands(trained_run, capsys):
     code = main(
