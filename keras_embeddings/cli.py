@@ -21,8 +21,8 @@ learning rate 0.025 decaying linearly). Like gensim, word2vec trains for
 stopping, so `--patience` and `--validation-split` belong to next-token
 only. A flag that does not apply to the chosen model is an error.
 
-The first line printed names the Keras backend in use (`KERAS_BACKEND`,
-which the CLI never changes); `generate` prints it on stderr.
+`train` and `generate` print the Keras backend in use on their first line
+(`KERAS_BACKEND`, which the CLI never changes).
 
 Bad input (a missing corpus, an unknown word, a corrupt model, a flag of
 another model) prints one line on stderr and exits with code 2.
@@ -493,16 +493,14 @@ def generate(args):
     return 0
 
 
-def _print_backend(command):
-    """The backend in use, first: `train` on stdout; `generate` on stderr,
-    so that its stdout stays the generated text alone. KERAS_BACKEND is the
-    user's to set; the CLI never changes it."""
+def _print_backend():
+    """The backend in use, on the first line. KERAS_BACKEND is the user's to
+    set; the CLI never changes it."""
     import keras
 
     print(
         f"Keras {keras.__version__}, backend {keras.backend.backend()} "
         "(set KERAS_BACKEND=tensorflow|jax|torch to change it)",
-        file=sys.stdout if command == "train" else sys.stderr,
         flush=True,
     )
 
@@ -515,7 +513,7 @@ def main(argv=None):
 
     command = {"train": train, "similar": similar, "generate": generate}[args.command]
     if args.command != "similar":  # `similar` reads vectors: no Keras
-        _print_backend(args.command)
+        _print_backend()
     try:
         return command(args)
     except KerasEmbeddingsError as e:

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 
+import keras
 import pytest
 from gensim.models import KeyedVectors
 
@@ -47,8 +48,6 @@ def test_train_writes_the_design_outputs(trained_run, capsys):
 
 def test_train_prints_the_backend_first_and_leaves_keras_backend_alone(tmp_path):
     """In a fresh process, as a user runs it, on the backend the suite runs on."""
-    import keras
-
     backend = keras.backend.backend()
     env = {**os.environ, "KERAS_BACKEND": backend}
     result = subprocess.run(
@@ -81,7 +80,9 @@ def test_similar_and_generate_commands(trained_run, capsys):
         ["generate", "the government", "--model", str(trained_run / "model.keras"),
          "--num-words", "5", "--sampler", "greedy"]
     )  # fmt: skip
-    printed = capsys.readouterr().out.split()
+    backend, continuation = capsys.readouterr().out.splitlines()
+    assert f"backend {keras.backend.backend()} " in backend
+    printed = continuation.split()
     assert code == 0 and printed[:2] == ["the", "government"] and len(printed) == 7
 
 
