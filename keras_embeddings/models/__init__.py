@@ -4,7 +4,7 @@
 neurons (no embedding), from the neuron-to-layer lab.
 """
 
-from keras_embeddings.models.cbow import CBOW
+from keras_embeddings.models.cbow import CBOW, MeanSparseCrossentropy
 from keras_embeddings.models.glove import GloVe, SumSquaredError
 from keras_embeddings.models.next_token import NextTokenModel, load_model
 from keras_embeddings.models.ngram_lm import (
@@ -29,6 +29,7 @@ __all__ = [
     "CBOWNegativeSampling",
     "GloVe",
     "MaskedSparseCategoricalAccuracy",
+    "MeanSparseCrossentropy",
     "NGramLanguageModel",
     "NegativeSamplingLoss",
     "NextTokenModel",
