@@ -9,7 +9,8 @@ times in a batch, Adam's and RMSprop's second moment gets `Σ g²` instead of
 `(Σ g)²`, so its step is up to `√k` times too large; Adagrad, Adadelta,
 Nadam, AdamW, Adamax, Ftrl and Lamb are wrong the same way. SGD (with or
 without momentum) and Lion are linear in the gradient until the slices are
-summed, so they are exact. JAX and PyTorch compute dense gradients and are
+summed, so they are exact, except under `clipnorm` / `global_clipnorm`,
+whose norm of `k` repeated slices is `√k` times too small. JAX and PyTorch compute dense gradients and are
 always exact. (The Keras 2 optimizers summed duplicates first:
 `_deduplicate_sparse_grad`.) A standalone reproduction is in
 `docs/keras_sparse_optimizer_bug.md`.
@@ -94,9 +95,9 @@ def sum_duplicate_slices(optimizer):
 
     def summed_apply(grads, trainable_variables=None):
         # Before clipping: a norm of repeated slices is not the gradient's norm.
-        variables = trainable_variables
-        if variables is None:
-            variables = target._trainable_variables
+        if trainable_variables is not None:
+            trainable_variables = list(trainable_variables)  # zipped twice
+        variables = trainable_variables or target._trainable_variables
         grads = [_sum_slices(g, v) for g, v in zip(grads, variables)]
         return apply(grads, trainable_variables)
 

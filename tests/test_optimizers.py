@@ -99,6 +99,20 @@ def test_without_the_fix_tensorflow_steps_too_far():
     np.testing.assert_allclose(steps[0], 0.001 * np.sqrt(8), rtol=1e-3)
 
 
+def test_clipnorm_sees_the_summed_gradient():
+    """Clipping comes before the update: on TensorFlow without the sum, the
+    norm of 8 repeated slices is √8 |g|, not 8 |g|, and even SGD over-steps."""
+    model = keras.Sequential(
+        [keras.Input((8,), dtype="int32"), keras.layers.Embedding(3, 2)]
+    )
+    sgd = sum_duplicate_slices(keras.optimizers.SGD(learning_rate=1.0, clipnorm=1e-3))
+    model.compile(optimizer=sgd, loss="mse")
+    w0 = keras.ops.convert_to_numpy(model.weights[0])
+    model.train_on_batch(np.full((1, 8), 1, "int32"), np.ones((1, 8, 2), "float32"))
+    step = keras.ops.convert_to_numpy(model.weights[0]) - w0
+    np.testing.assert_allclose(np.linalg.norm(step), 1e-3, rtol=1e-4)  # clipped
+
+
 def test_sum_duplicate_slices_keeps_the_optimizer():
     adam = keras.optimizers.Adam(learning_rate=0.02)
     cls, config = type(adam), adam.get_config()  # each backend has its own class
