@@ -17,16 +17,16 @@ from keras_embeddings._precision import float64_scope
 
 
 @contextlib.contextmanager
-def float64_precision():
+def float64_precision(scope=None):
     """Compute in float64 inside the block, on every backend.
 
-    Sets `keras.config.floatx()` and the global dtype policy to float64 and,
-    enters `float64_scope` (JAX's 64-bit mode on; Keras' ops keep float64
-    on JAX and PyTorch); everything is restored on exit. Tests use it
-    through the `float64` fixture of `conftest.py`.
+    Sets `keras.config.floatx()` and the global dtype policy to float64 inside
+    `scope`, by default `float64_scope()` (JAX's 64-bit mode on; Keras' ops
+    keep float64 on JAX and PyTorch); everything is restored on exit. Tests
+    use it through the `float64` fixture of `conftest.py`.
     """
     floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
-    with float64_scope():
+    with float64_scope() if scope is None else scope:
         keras.config.set_floatx("float64")
         keras.config.set_dtype_policy("float64")
         try:
@@ -36,25 +36,13 @@ def float64_precision():
             keras.config.set_dtype_policy(policy)
 
 
-@contextlib.contextmanager
 def float64_without_jax_x64():
-    """floatx and dtype policy float64 with JAX's 64-bit mode off (JAX only).
-
-    The setting in which the package's models and layers must refuse to
-    build: JAX would silently compute their float64 in float32. Restores
-    everything on exit.
-    """
+    """floatx and dtype policy float64 with JAX's 64-bit mode off (JAX only):
+    where the package's models and layers must refuse to build, since JAX
+    would silently compute their float64 in float32."""
     import jax
 
-    floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
-    with jax.enable_x64(False):
-        keras.config.set_floatx("float64")
-        keras.config.set_dtype_policy("float64")
-        try:
-            yield
-        finally:
-            keras.config.set_floatx(floatx)
-            keras.config.set_dtype_policy(policy)
+    return float64_precision(scope=jax.enable_x64(False))
 
 
 JAX_ONLY = (
