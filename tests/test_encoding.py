@@ -1,5 +1,4 @@
 import contextlib
-import time
 
 import keras
 import numpy as np
@@ -171,11 +170,9 @@ def test_report_matches_real_arrays_and_layers(dtype):
     assert (encoded @ table).size == report.lookup_copies
 
 
-def test_report_is_exact_and_instant_for_huge_sizes():
-    start = time.perf_counter()
+def test_report_is_exact_for_huge_sizes():
+    # 1.2e23 bytes of one-hot: the report computes sizes, it allocates nothing.
     report = one_hot_vs_embedding(3 * 10**9, 10**13, embedding_dim=10**4)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 0.5  # nothing is allocated
     # Beyond int64: Python ints keep every digit.
     assert report.one_hot_bytes == 4 * 3 * 10**22
     assert report.matmul_multiply_adds == 3 * 10**26

@@ -1,5 +1,3 @@
-import time
-
 import keras
 import numpy as np
 import pytest
@@ -321,8 +319,8 @@ def test_hessian_vector_product_of_a_non_quadratic_function():
 
 
 def test_hessian_vector_product_on_a_large_vector():
-    # H = diag(a) + 1 1^T has 10^10 non-zero entries (80 GB in float64); H v is
-    # a * v + sum(v), computed in O(n).
+    # H = diag(a) + 1 1^T has 10^10 non-zero entries (80 GB in float64: forming
+    # it would fail here); H v is a * v + sum(v), computed in O(n).
     n = 100_000
     rng = np.random.default_rng(6)
     a, x, v = rng.uniform(1, 2, n), rng.normal(size=n), rng.normal(size=n)
@@ -330,9 +328,7 @@ def test_hessian_vector_product_on_a_large_vector():
     def f(x):
         return 0.5 * ops.sum(ops.multiply(a, x**2)) + 0.5 * ops.sum(x) ** 2
 
-    start = time.perf_counter()
     product = gradcheck.hessian_vector_product(f, x, v)
-    assert time.perf_counter() - start < 10
     np.testing.assert_allclose(product, a * v + v.sum(), rtol=1e-9, atol=1e-9)
 
 
