@@ -1,7 +1,36 @@
 """keras_embeddings: word embeddings with Keras 3, lab by lab.
 
-Submodules: `text`, `datasets`, `layers`, `models`, `callbacks`, `export`,
-`analysis`, `plots`, `gradcheck`. Import them directly, e.g. `from keras_embeddings import text`.
+Submodules: `text`, `datasets`, `layers`, `models`, `optimizers`,
+`callbacks`, `export`, `analysis`, `plots`, `gradcheck`, `errors`. They load
+on first use, so `import keras_embeddings as ke` is instant and `ke.models`
+works; `from keras_embeddings import text` imports only what it needs.
 """
 
+import importlib
+
 __version__ = "0.1.0"
+
+_SUBMODULES = (
+    "analysis",
+    "callbacks",
+    "datasets",
+    "errors",
+    "export",
+    "gradcheck",
+    "layers",
+    "models",
+    "optimizers",
+    "plots",
+    "text",
+)
+__all__ = ["__version__", *_SUBMODULES]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))
