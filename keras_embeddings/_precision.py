@@ -117,6 +117,16 @@ def float64_scope():
                 demotions["float64"] = previous
 
 
+def affine(x, dense):
+    """`x @ kernel + bias` with a `Dense` layer's weights, in `x`'s dtype.
+
+    Not `dense(x)`: `Dense` calls `ops.matmul`, which on PyTorch and JAX
+    multiplies float64 in float32 (Keras' type promotion maps float64 to
+    float32 off TensorFlow); `einsum` keeps the dtype on every backend.
+    """
+    return ops.einsum("bi,io->bo", x, dense.kernel) + dense.bias
+
+
 class ExactMean(keras.metrics.Mean):
     """`keras.metrics.Mean` whose result keeps the metric's dtype.
 

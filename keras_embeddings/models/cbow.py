@@ -51,6 +51,7 @@ import numpy as np
 from keras import layers, ops
 
 from keras_embeddings._precision import (
+    affine,
     check_float64_supported,
     use_exact_loss_tracker,
 )
@@ -233,11 +234,7 @@ class CBOW(CompileDefaultsMixin, keras.Model):
         z1 = self.context_average(vectors, mask=mask) + self.hidden_bias  # (batch, N)
         relu = _notebook_relu if self.backprop == "notebook" else ops.relu
         h = relu(z1)  # (batch, N)
-        # z2 = h W2ᵀ + b2 with the Dense layer's weights. Not `self.logits(h)`:
-        # Dense calls ops.matmul, which on PyTorch multiplies float64 in
-        # float32 (Keras' type promotion maps float64 to float32 off
-        # TensorFlow); einsum keeps the dtype on every backend.
-        z2 = ops.einsum("bn,nv->bv", h, self.logits.kernel) + self.logits.bias
+        z2 = affine(h, self.logits)  # (batch, V): h W2ᵀ + b2, float64 kept
         return z1, h, z2
 
     def call(self, inputs):

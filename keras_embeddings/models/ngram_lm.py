@@ -33,7 +33,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from keras_embeddings._precision import check_float64_supported
+from keras_embeddings._precision import affine, check_float64_supported
 from keras_embeddings._validation import positive_int
 from keras_embeddings.datasets.csc321 import CLASSIC_PARAM_NAMES
 from keras_embeddings.errors import InvalidInputError
@@ -65,16 +65,6 @@ class MaskedSparseCategoricalAccuracy(keras.metrics.SparseCategoricalAccuracy):
 
     def get_config(self):
         return {**super().get_config(), "mask_token_id": self.mask_token_id}
-
-
-def _affine(x, dense):
-    """`x @ kernel + bias` with a `Dense` layer's weights, in `x`'s dtype.
-
-    Not `dense(x)`: `Dense` calls `ops.matmul`, which on PyTorch and JAX
-    multiplies float64 in float32 (Keras' type promotion maps float64 to
-    float32 off TensorFlow); `einsum` keeps the dtype on every backend.
-    """
-    return ops.einsum("bi,io->bo", x, dense.kernel) + dense.bias
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
@@ -219,9 +209,9 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
         x = self.embedding(inputs)  # (batch, context_length, embedding_dim)
         # Word i's vector fills columns i*D:(i+1)*D, as in the assignment.
         x = ops.reshape(x, (-1, self.context_length * self.embedding_dim))
-        x = self.hidden_activation(_affine(x, self.hidden))  # (batch, hidden_units)
+        x = self.hidden_activation(affine(x, self.hidden))  # (batch, hidden_units)
         x = self.dropout(x, training=training)
-        x = _affine(x, self.logits)  # (batch, V) or (batch, context_length * V)
+        x = affine(x, self.logits)  # (batch, V) or (batch, context_length * V)
         if self.masked:
             # Unit j + n*V scores word j at position n.
             x = ops.reshape(x, (-1, self.context_length, self.vocabulary_size))
