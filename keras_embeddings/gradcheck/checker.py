@@ -1,13 +1,14 @@
 """`check_gradients`: a model's autodiff gradients vs central finite differences."""
 
 import dataclasses
-from numbers import Integral, Real
+from numbers import Real
 
 import keras
 import numpy as np
 from keras import ops
 
 from keras_embeddings._precision import float64_scope
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import GradientCheckError, InvalidInputError
 from keras_embeddings.gradcheck._adapter import adapter
 from keras_embeddings.gradcheck._float64 import float64_copy
@@ -127,12 +128,7 @@ def check_gradients(
     eps = _real("eps", eps, positive=True)
     rtol = _real("rtol", rtol)
     atol = _real("atol", atol)
-    if isinstance(num_checks, bool) or not isinstance(num_checks, Integral):
-        num_checks = None
-    if num_checks is None or num_checks < 1:
-        raise InvalidInputError(
-            f"`num_checks` must be a positive integer. Received: num_checks={num_checks!r}"
-        )
+    num_checks = positive_int("num_checks", num_checks)
     if not model.built or not model.trainable_weights:
         raise InvalidInputError(
             f"`model` {model.name!r} has no trainable weights to check. Build it "
