@@ -40,8 +40,9 @@ from numbers import Integral
 
 import numpy as np
 
+from keras_embeddings._word_vectors import words_and_matrix
 from keras_embeddings.errors import InvalidInputError, UnknownWordError
-from keras_embeddings.export import _words_and_matrix, to_keyed_vectors
+from keras_embeddings.export import to_keyed_vectors
 
 
 def most_similar(word_vectors, positive, negative=None, topn=10):
@@ -77,7 +78,7 @@ def most_similar(word_vectors, positive, negative=None, topn=10):
     if topn == 0:
         return []
 
-    words, matrix = _words_and_matrix(word_vectors)
+    words, matrix = words_and_matrix(word_vectors)
     index = {}
     for i, word in enumerate(words):
         index.setdefault(word, i)

@@ -34,6 +34,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from keras_embeddings._word_vectors import words_and_matrix
 from keras_embeddings.errors import InvalidInputError, MissingInputError
 from keras_embeddings.io_utils import atomic_open
 
@@ -150,38 +151,6 @@ def id_word_pairs(vocabulary, rows=None):
     return pairs
 
 
-def _words_and_matrix(word_vectors, argument="word_vectors"):
-    """`(list of words, float32 matrix)` from a dict or a gensim KeyedVectors."""
-    if hasattr(word_vectors, "index_to_key") and hasattr(word_vectors, "vectors"):
-        words = list(word_vectors.index_to_key)
-        matrix = np.asarray(word_vectors.vectors, dtype=np.float32)
-    elif isinstance(word_vectors, Mapping):
-        words = list(word_vectors.keys())
-        vectors = [np.asarray(v, dtype=np.float32) for v in word_vectors.values()]
-        if not vectors:
-            raise InvalidInputError(
-                f"`{argument}` is empty; it needs at least one word and its vector."
-            )
-        for word, vector in zip(words, vectors):
-            if vector.ndim != 1 or vector.shape != vectors[0].shape:
-                raise InvalidInputError(
-                    f"Every vector in `{argument}` must be 1-D with the same "
-                    f"length. Received: {word!r} has shape {vector.shape}, "
-                    f"{words[0]!r} has shape {vectors[0].shape}"
-                )
-        matrix = np.stack(vectors)
-    else:
-        raise InvalidInputError(
-            f"`{argument}` must be a dict word -> vector or a gensim "
-            f"KeyedVectors. Received: {type(word_vectors).__name__}"
-        )
-    if not words:
-        raise InvalidInputError(
-            f"`{argument}` is empty; it needs at least one word and its vector."
-        )
-    return words, matrix
-
-
 def save_word2vec(path, word_vectors, binary=False):
     """Write word vectors in the word2vec text or binary format.
 
@@ -199,7 +168,7 @@ def save_word2vec(path, word_vectors, binary=False):
     Returns:
         The path written, as a str.
     """
-    words, matrix = _words_and_matrix(word_vectors)
+    words, matrix = words_and_matrix(word_vectors)
     for word in words:
         if not isinstance(word, str) or not word or len(word.split()) != 1:
             raise InvalidInputError(
@@ -363,7 +332,7 @@ def to_keyed_vectors(word_vectors):
     """
     from gensim.models import KeyedVectors  # gensim is slow to import.
 
-    words, matrix = _words_and_matrix(word_vectors)
+    words, matrix = words_and_matrix(word_vectors)
     keyed_vectors = KeyedVectors(vector_size=matrix.shape[1], dtype=np.float32)
     keyed_vectors.add_vectors(words, matrix)
     return keyed_vectors
@@ -384,7 +353,7 @@ def save_npz(path, word_vectors):
     Returns:
         The path written, as a str.
     """
-    words, matrix = _words_and_matrix(word_vectors)
+    words, matrix = words_and_matrix(word_vectors)
     for word in words:
         if not isinstance(word, str):
             raise InvalidInputError(

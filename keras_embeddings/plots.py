@@ -43,8 +43,8 @@ from matplotlib.ticker import MaxNLocator
 from sklearn.decomposition import PCA
 from sklearn.manifold import TSNE
 
+from keras_embeddings._word_vectors import words_and_matrix
 from keras_embeddings.errors import InvalidInputError, UnknownWordError
-from keras_embeddings.export import _words_and_matrix
 from keras_embeddings.io_utils import atomic_open
 
 _METHODS = {"pca": "PCA", "tsne": "t-SNE"}
@@ -175,7 +175,7 @@ def _embedding_figure(word_vectors, words, method, max_words):
         raise InvalidInputError(
             f'`method` must be "pca" or "tsne". Received: method={method!r}'
         )
-    all_words, matrix = _words_and_matrix(word_vectors)
+    all_words, matrix = words_and_matrix(word_vectors)
     if words is None:
         if not isinstance(max_words, Integral) or max_words < 2:
             raise InvalidInputError(

@@ -1,0 +1,40 @@
+"""Word vectors as `(words, matrix)`: the one reading of a word -> vector dict
+or a gensim `KeyedVectors` that export, analysis and plots share."""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from keras_embeddings.errors import InvalidInputError
+
+
+def words_and_matrix(word_vectors, argument="word_vectors"):
+    """`(list of words, float32 matrix)` from a dict or a gensim KeyedVectors."""
+    if hasattr(word_vectors, "index_to_key") and hasattr(word_vectors, "vectors"):
+        words = list(word_vectors.index_to_key)
+        matrix = np.asarray(word_vectors.vectors, dtype=np.float32)
+    elif isinstance(word_vectors, Mapping):
+        words = list(word_vectors.keys())
+        vectors = [np.asarray(v, dtype=np.float32) for v in word_vectors.values()]
+        if not vectors:
+            raise InvalidInputError(
+                f"`{argument}` is empty; it needs at least one word and its vector."
+            )
+        for word, vector in zip(words, vectors):
+            if vector.ndim != 1 or vector.shape != vectors[0].shape:
+                raise InvalidInputError(
+                    f"Every vector in `{argument}` must be 1-D with the same "
+                    f"length. Received: {word!r} has shape {vector.shape}, "
+                    f"{words[0]!r} has shape {vectors[0].shape}"
+                )
+        matrix = np.stack(vectors)
+    else:
+        raise InvalidInputError(
+            f"`{argument}` must be a dict word -> vector or a gensim "
+            f"KeyedVectors. Received: {type(word_vectors).__name__}"
+        )
+    if not words:
+        raise InvalidInputError(
+            f"`{argument}` is empty; it needs at least one word and its vector."
+        )
+    return words, matrix
