@@ -1,7 +1,10 @@
 """The top-level package: submodules reachable as attributes, loaded lazily."""
 
+import importlib
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,3 +23,39 @@ def test_import_loads_no_backend():
     code = "import sys, keras_embeddings; print('keras' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+_TOUR_NAME = re.compile(
+    r"`(" + "|".join(ke._SUBMODULES) + r")\.([A-Za-z_][A-Za-z0-9_]*)"
+)
+
+
+def _tour_names():
+    text = README.read_text(encoding="utf-8")
+    tour = text.split("## A tour of the labs", 1)[1].split("\n## ", 1)[0]
+    return sorted(set(_TOUR_NAME.findall(tour)))
+
+
+def test_readme_tour_lists_names():
+    names = _tour_names()
+    assert len(names) > 40, names
+    assert ("models", "NextTokenModel") in names
+
+
+@pytest.mark.parametrize("module, name", _tour_names())
+def test_readme_tour_name_imports_from_its_documented_path(module, name):
+    imported = importlib.import_module(f"keras_embeddings.{module}")
+    assert name in imported.__all__, f"{module}.{name} missing from __all__"
+    namespace = {}
+    exec(f"from keras_embeddings.{module} import {name}", namespace)
+    assert namespace[name] is getattr(imported, name)
+    assert (namespace[name].__doc__ or "").strip(), f"{module}.{name} has no docstring"
+
+
+@pytest.mark.parametrize("module", ke._SUBMODULES)
+def test_every_public_module_declares_all(module):
+    imported = importlib.import_module(f"keras_embeddings.{module}")
+    assert imported.__all__, module
+    for name in imported.__all__:
+        assert hasattr(imported, name), f"{module}.__all__ names missing {name}"

@@ -81,7 +81,12 @@ EXPECTED_OUTPUT = {
         "The rows that moved are exactly the input words: True",
         "[0.25 0.25 0.   0.5  0.  ]",  # the CBOW notebook's context vector
     ],
-    "04_next_token_lstm.py": ["tensorboard --logdir"],
+    "04_next_token_lstm.py": [
+        "X: (18, 7), y: (18,), total_words = 12",  # the lecture's 18 prefixes
+        "Table shape: (12, 10) | dict entries: 11",  # every word, no padding row
+        "Same as the lecture's loop: True",
+        "tensorboard --logdir",
+    ],
     "05_cbow_step_by_step.py": [
         "0.08276947985173956",
         "[0.         0.         0.17045858]",
@@ -99,6 +104,13 @@ EXPECTED_OUTPUT = {
         "asymmetric: 2,500 parameters, 2V(d + 1) = 2,500",
         'X["new", "york"] = 1893, X["york", "new"] = 0',
     ],
+    "08_neural_language_model.py": [
+        # The assignment's split sizes and the seed's cross-entropy of batch 0.
+        "train: inputs (372500, 3), targets (372500,)",
+        "Summed cross-entropy of the batch: 321.357713",
+        "250 next-word vectors, 250 masked-model vectors",  # all 250 words
+        "she is a ",
+    ],
     "09_transformers_and_contextual_embeddings.py": [
         # PE(pos=1, 2i) = sin(1 / 10000^(2i/8)), PE(pos=1, 2i+1) = cos(...).
         "PE(pos=1) = [0.841 0.54  0.1   0.995 0.01  1.    0.001 1.   ]",
@@ -114,6 +126,9 @@ EXPECTED_OUTPUT = {
         "Gradient check failed for weight `scale_g/w`",
     ],
 }
+# Tutorials that read ../shared/data/csc321 (elsewhere they would download it).
+CSC321 = Path(__file__).resolve().parents[2] / "shared" / "data" / "csc321"
+NEEDS_CSC321 = {"07_glove.py", "08_neural_language_model.py"}
 HEADER_FIELDS = (
     "Title",
     "Author",
@@ -173,6 +188,10 @@ def _run(path, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", TUTORIALS, ids=_ids)
 def test_tutorial_runs(path, tmp_path):
+    if path.name in NEEDS_CSC321 and not CSC321.is_dir():
+        pytest.skip(
+            f"{path.name} needs the CSC321 data at {CSC321} (../shared/ is absent)"
+        )
     result, out, cwd = _run(path, tmp_path)
     assert result.returncode == 0, (
         f"{path.name} exited with {result.returncode}.\n"
@@ -186,6 +205,11 @@ def test_tutorial_runs(path, tmp_path):
     assert not list(cwd.iterdir()), (
         f"{path.name} wrote outside KERAS_EMBEDDINGS_OUT: {list(cwd.iterdir())}"
     )
+
+    if path.name == "08_neural_language_model.py":
+        # hw's gradient check: every weight's autodiff gradient agrees.
+        checks = re.findall(r"max relative error .*  (OK|FAILED)$", result.stdout, re.M)
+        assert checks == ["OK"] * 5, checks
 
     if path.name == "04_next_token_lstm.py":
         # The projector's rows and words line up, and gensim reads the vectors.
