@@ -124,3 +124,27 @@ def test_nothing_is_cached(word_vectors):
         pytest.approx(1.0),
     )
     assert before != "twin"
+
+
+def test_public_names_and_import_paths():
+    from keras_embeddings.analysis import evaluation, language_model, word_similarity
+    from keras_embeddings.export import to_keyed_vectors
+
+    modules = (word_similarity, evaluation, language_model)
+    assert sorted(analysis.__all__) == sorted(n for m in modules for n in m.__all__)
+    for module in modules:
+        for name in module.__all__:
+            assert getattr(analysis, name) is getattr(module, name)
+    # The paths README, the tutorials and the tests use.
+    assert analysis.similarity is word_similarity.similarity
+    assert analysis.EVALUATION_DATASETS == ("wordsim353", "simlex999", "google_analogy")
+    # Reachable before the split; not part of `analysis`'s own API.
+    assert analysis.to_keyed_vectors is to_keyed_vectors
+    assert "to_keyed_vectors" not in analysis.__all__
+
+
+def test_topn_must_be_an_integer(word_vectors):
+    for topn in (True, 2.0, "3"):
+        with pytest.raises(InvalidInputError, match=f"topn={topn!r}"):
+            analysis.most_similar(word_vectors, "king", topn=topn)
+    assert len(analysis.most_similar(word_vectors, "king", topn=np.int64(2))) == 2

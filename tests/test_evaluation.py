@@ -321,8 +321,12 @@ def test_bad_arguments_are_named(wordsim_vectors, tmp_path):
         analysis.evaluate(wordsim_vectors, datasets=[])
     with pytest.raises(InvalidInputError, match="restrict_vocab=0"):
         analysis.evaluate(wordsim_vectors, restrict_vocab=0)
+    with pytest.raises(InvalidInputError, match="restrict_vocab=True"):
+        analysis.evaluate(wordsim_vectors, restrict_vocab=True)
     with pytest.raises(InvalidInputError, match="case_insensitive='yes'"):
         analysis.evaluate(wordsim_vectors, case_insensitive="yes")
+    with pytest.raises(InvalidInputError, match="case_insensitive=1"):
+        analysis.evaluate(wordsim_vectors, case_insensitive=1)
     with pytest.raises(InvalidInputError, match="`word_vectors`"):
         analysis.evaluate([[0.1, 0.2]])
     with pytest.raises(InvalidInputError, match="`word_vectors` is empty"):
