@@ -21,6 +21,7 @@ from keras_embeddings.callbacks import (
     write_projector,
 )
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.export import projector as projector_module
 
 VOCABULARY = ["<pad>", "king", "queen", "man", "woman"]
 
@@ -155,7 +156,7 @@ def test_failed_write_leaves_nothing_half_written(tmp_path, monkeypatch):
         f.write("0.5\t")
         raise OSError("disk full")
 
-    monkeypatch.setattr(callbacks.np, "savetxt", broken_savetxt)
+    monkeypatch.setattr(projector_module.np, "savetxt", broken_savetxt)
     with pytest.raises(OSError, match="disk full"):
         write_projector(tmp_path, _matrix(seed=1), VOCABULARY, tensor_name="new")
     after = {name: (tmp_path / name).read_bytes() for name in _all_files(tmp_path)}
@@ -287,6 +288,147 @@ def test_training_callbacks_presets(tmp_path):
 def test_training_callbacks_checks_arguments(kwargs, message):
     with pytest.raises(InvalidInputError, match=message):
         training_callbacks(**kwargs)
+
+
+# The padding rule: only the row `padding_id` is left out; None keeps every row.
+
+WORDS = ["all", "set", "just", "go"]
+
+
+class _ContractModel(_VectorModel):
+    """A package model's contract: `padding_id` and `get_vocabulary()`."""
+
+    def __init__(self, matrix, vocabulary, padding_id):
+        super().__init__(matrix)
+        self.vocabulary = vocabulary
+        self.padding_id = padding_id
+
+    def get_vocabulary(self):
+        return None if self.vocabulary is None else list(self.vocabulary)
+
+
+def _assert_projected(log_dir, name, words, vectors):
+    """The metadata lists exactly `words` and the tensor holds `vectors`."""
+    assert _read_lines(log_dir / name / "metadata.tsv") == words
+    tensor = projector_plugin._read_tensor_tsv_file(log_dir / name / "tensor.tsv")
+    np.testing.assert_array_equal(tensor, vectors)
+    shapes = {
+        e.tensor_name: list(e.tensor_shape) for e in _read_config(log_dir).embeddings
+    }
+    assert shapes[name] == [len(words), vectors.shape[1]]
+
+
+def test_write_projector_padding_id_none_keeps_every_row(tmp_path):
+    matrix = _matrix(rows=4)
+    write_projector(tmp_path, matrix, WORDS, padding_id=None)
+    _assert_projected(tmp_path, "embedding", WORDS, matrix)
+    # A word_index may use id 0 when there is no padding row.
+    word_index = {"all": 0, "go": 3}
+    write_projector(tmp_path, matrix, word_index, tensor_name="ids", padding_id=None)
+    _assert_projected(tmp_path, "ids", ["all", "go"], matrix[[0, 3]])
+
+
+def test_write_projector_other_padding_id(tmp_path):
+    matrix = _matrix(rows=4)
+    write_projector(tmp_path, matrix, ["a", "b", "<pad>", "c"], padding_id=2)
+    _assert_projected(tmp_path, "embedding", ["a", "b", "c"], matrix[[0, 1, 3]])
+
+
+def test_write_projector_reads_the_model_contract(tmp_path):
+    matrix = _matrix(rows=4)
+    model = _ContractModel(matrix, WORDS, padding_id=None)
+    write_projector(tmp_path, model)  # Words from `get_vocabulary()`.
+    _assert_projected(tmp_path, "embedding", WORDS, matrix)
+
+    padded = _ContractModel(matrix, ["", "the", "cat", "sat"], padding_id=0)
+    write_projector(tmp_path, padded, tensor_name="padded")
+    _assert_projected(tmp_path, "padded", ["the", "cat", "sat"], matrix[1:])
+
+    # A given vocabulary and padding_id win over the model's.
+    write_projector(tmp_path, model, VOCABULARY[:4], tensor_name="given", padding_id=0)
+    _assert_projected(tmp_path, "given", VOCABULARY[1:4], matrix[1:])
+
+
+@pytest.mark.parametrize(
+    "embeddings, vocabulary, padding_id, message",
+    [
+        (_matrix(rows=4), WORDS[1:], None, "padding_id=None: every row"),
+        (_matrix(rows=4), ["", *WORDS], None, r"drop it: `vocabulary\[1:\]`"),
+        (_matrix(rows=4), {"all": 0}, 0, "pass `padding_id=None`"),
+        (_matrix(rows=4), WORDS, 4, "`padding_id`"),
+        (_matrix(rows=4), None, 0, "`vocabulary` is missing"),
+        (_ContractModel(_matrix(rows=4), None, None), None, None, "'vector_model'"),
+    ],
+)
+def test_write_projector_padding_errors(
+    tmp_path, embeddings, vocabulary, padding_id, message
+):
+    with pytest.raises(InvalidInputError, match=message):
+        write_projector(tmp_path, embeddings, vocabulary, padding_id=padding_id)
+    assert _all_files(tmp_path) == []
+
+
+def test_embedding_projector_reads_the_model_contract(tmp_path):
+    matrix = _matrix(rows=4)
+    projector = EmbeddingProjector(tmp_path)
+    projector.set_model(_ContractModel(matrix, WORDS, padding_id=None))
+    projector.on_train_begin()
+    projector.on_train_end()
+    _assert_projected(tmp_path, "embedding", WORDS, matrix)
+
+    # An explicit padding_id wins over the model's.
+    projector = EmbeddingProjector(
+        tmp_path, ["<pad>", *WORDS[1:]], tensor_name="given", padding_id=0
+    )
+    projector.set_model(_ContractModel(matrix, WORDS, padding_id=None))
+    projector.on_train_end()
+    _assert_projected(tmp_path, "given", WORDS[1:], matrix[1:])
+
+
+def test_embedding_projector_fails_when_training_begins(tmp_path):
+    # Id 0 is a word, but the model pads with id 0.
+    projector = EmbeddingProjector(tmp_path, {"all": 0, "set": 1})
+    projector.set_model(_ContractModel(_matrix(rows=4), None, padding_id=0))
+    with pytest.raises(InvalidInputError, match="start at 1"):
+        projector.on_train_begin()
+    # No vocabulary given and none in the model.
+    projector = EmbeddingProjector(tmp_path)
+    projector.set_model(_ContractModel(_matrix(rows=4), None, padding_id=None))
+    with pytest.raises(InvalidInputError, match="`vocabulary` is missing"):
+        projector.on_train_begin()
+    with pytest.raises(InvalidInputError, match="`padding_id`"):
+        EmbeddingProjector(tmp_path, WORDS, padding_id=-1)
+    assert _all_files(tmp_path) == []
+
+
+def test_embedding_projector_on_glove_shows_every_word(tmp_path):
+    """GloVe has no padding row: all its words reach the projector."""
+    from keras_embeddings.models import GloVe
+
+    keras.utils.set_random_seed(0)
+    glove = GloVe(vocabulary_size=4, embedding_dim=2, vocabulary=WORDS)
+    projector = EmbeddingProjector(tmp_path)
+    projector.set_model(glove)
+    projector.on_train_begin()
+    projector.on_train_end()
+    expected = glove.get_embeddings().astype("float32")
+    _assert_projected(tmp_path, "embedding", WORDS, expected)
+
+
+def test_old_import_paths_and_public_names():
+    from keras_embeddings import export
+    from keras_embeddings.callbacks import PROJECTOR_CONFIG
+    from keras_embeddings.callbacks import write_projector as old_path
+
+    assert old_path is export.write_projector is write_projector
+    assert PROJECTOR_CONFIG == "projector_config.pbtxt"
+    for name in callbacks.__all__:
+        assert getattr(callbacks, name) is not None
+    assert {"EmbeddingProjector", "training_callbacks", "write_projector"} <= set(
+        callbacks.__all__
+    )
+    for name in ("atomic_open", "InvalidInputError", "id_word_pairs"):
+        assert name not in callbacks.__all__
 
 
 def _free_port():

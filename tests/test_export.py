@@ -192,3 +192,244 @@ def test_failed_save_leaves_no_file(tmp_path, word_vectors, binary):
         export.save_word2vec(existing, word_vectors, binary=binary)
     assert existing.read_text() == "old"
     assert os.listdir(tmp_path) == ["old.txt"]
+
+
+# The padding rule: only the row `padding_id` is left out; None keeps every row.
+
+
+def test_to_word_vectors_padding_id_none_keeps_every_row():
+    matrix = np.arange(8, dtype="float32").reshape(4, 2)
+    words = ["all", "set", "just", "go"]
+    word_vectors = export.to_word_vectors(matrix, words, padding_id=None)
+    assert list(word_vectors) == words
+    np.testing.assert_array_equal(np.stack(list(word_vectors.values())), matrix)
+    # The default for an array is still row 0 = padding.
+    assert list(export.to_word_vectors(matrix, ["<pad>"] + words[1:])) == words[1:]
+
+
+def test_to_word_vectors_other_padding_id_skips_that_row():
+    matrix = np.arange(8, dtype="float32").reshape(4, 2)
+    word_vectors = export.to_word_vectors(
+        matrix, ["the", "cat", "<pad>", "sat"], padding_id=2
+    )
+    assert list(word_vectors) == ["the", "cat", "sat"]
+    np.testing.assert_array_equal(word_vectors["sat"], matrix[3])
+
+
+def test_word_index_with_id_0_when_there_is_no_padding():
+    matrix = np.arange(8, dtype="float32").reshape(4, 2)
+    word_index = {"go": 3, "all": 0, "set": 1, "far": 4}
+    word_vectors = export.to_word_vectors(matrix, word_index, padding_id=None)
+    assert list(word_vectors) == ["all", "set", "go"]  # Id order; id 4 too far.
+    np.testing.assert_array_equal(word_vectors["all"], matrix[0])
+    np.testing.assert_array_equal(word_vectors["go"], matrix[3])
+    index_word = {i: w for w, i in word_index.items()}
+    assert list(export.to_word_vectors(matrix, index_word, padding_id=None)) == [
+        "all",
+        "set",
+        "go",
+    ]
+
+
+@pytest.mark.parametrize(
+    "vocabulary, padding_id, message",
+    [
+        (["a", "b", "c"], 0, r"prepend one: `\[''\] \+ vocabulary`"),
+        (["a", "b", "c"], 2, r"insert one at index 2"),
+        (["a", "b", "c"], None, r"3 entries .* 4 rows.*padding_id=None: every row"),
+        (["", "a", "b", "c", "d"], None, r"drop it: `vocabulary\[1:\]`"),
+        (["", "a", "b", "c", "d"], 0, r"entry 0 is the padding entry"),
+        ({"the": 0}, 0, r"start at 1.*pass `padding_id=None`"),
+        ({"the": 2}, 2, r"id 2 is the padding id \(padding_id=2\)"),
+        ({"the": -1}, None, r">= 0"),
+        (["", "a", "b", "c"], -1, r"`padding_id` must be None .* \[0, 4\)"),
+        (["", "a", "b", "c"], 4, r"`padding_id`"),
+        (["", "a", "b", "c"], True, r"`padding_id`"),
+        (["", "a", "b", "c"], "0", r"`padding_id`"),
+        (["", "a", "b", "c"], 1.0, r"`padding_id`"),
+    ],
+)
+def test_padding_errors_follow_the_padding_id(vocabulary, padding_id, message):
+    with pytest.raises(InvalidInputError, match=message) as info:
+        export.to_word_vectors(np.zeros((4, 2)), vocabulary, padding_id=padding_id)
+    if padding_id != 0:
+        assert "prepend" not in str(info.value)
+
+
+def test_matrix_without_vocabulary_names_the_argument():
+    with pytest.raises(InvalidInputError, match=r"`vocabulary` is missing"):
+        export.to_word_vectors(np.zeros((4, 2)))
+
+
+class ContractModel(TinyEmbeddingModel):
+    """A model keeping the package's contract: `padding_id`, `get_vocabulary`."""
+
+    def __init__(self, vocabulary, padding_id, **kwargs):
+        super().__init__(len(vocabulary or "abcd"), 2, **kwargs)
+        self.vocabulary = vocabulary
+        self.padding_id = padding_id
+
+    def get_vocabulary(self):
+        return None if self.vocabulary is None else list(self.vocabulary)
+
+
+def _built(model):
+    model(np.array([[1, 2]]))
+    return model
+
+
+def test_model_padding_id_and_vocabulary_are_used():
+    words = ["all", "set", "just", "go"]
+    model = _built(ContractModel(words, padding_id=None))
+    word_vectors = export.to_word_vectors(model)
+    assert list(word_vectors) == words
+    np.testing.assert_array_equal(
+        np.stack(list(word_vectors.values())), model.get_embeddings()
+    )
+    # A given vocabulary or padding_id wins over the model's.
+    other = ["<pad>", "b", "c", "d"]
+    assert list(export.to_word_vectors(model, other, padding_id=0)) == other[1:]
+
+    padded = _built(ContractModel(["", "the", "cat", "sat"], padding_id=0))
+    assert list(export.to_word_vectors(padded)) == ["the", "cat", "sat"]
+    # A word_index with id 0 fits a model without padding, not one with.
+    assert list(export.to_word_vectors(model, {"all": 0, "go": 3})) == ["all", "go"]
+    with pytest.raises(InvalidInputError, match=r"start at 1"):
+        export.to_word_vectors(padded, {"all": 0, "go": 3})
+
+
+def test_model_without_vocabulary_names_the_argument():
+    model = _built(ContractModel(None, padding_id=None, name="no_words"))
+    with pytest.raises(InvalidInputError, match=r"`vocabulary` is missing.*'no_words'"):
+        export.to_word_vectors(model)
+    # A model outside the contract: row 0 is padding, as before.
+    tiny = _built(TinyEmbeddingModel(4, 2))
+    assert list(export.to_word_vectors(tiny, ["", "a", "b", "c"])) == ["a", "b", "c"]
+
+
+def test_to_word_vectors_accepts_backend_tensors():
+    matrix = keras.ops.convert_to_tensor(np.eye(3, dtype="float32"))
+    word_vectors = export.to_word_vectors(matrix, ["a", "b", "c"], padding_id=None)
+    np.testing.assert_array_equal(word_vectors["c"], [0, 0, 1])
+
+
+def test_glove_keeps_its_first_word():
+    """The issue's example: GloVe has no padding row, so "all" is kept."""
+    from keras_embeddings.models import GloVe
+
+    keras.utils.set_random_seed(0)
+    glove = GloVe(vocabulary_size=4, embedding_dim=2)
+    words = ["all", "set", "just", "go"]
+    # Waits for the padding contract (issue 13, helper H1): GloVe.padding_id.
+    assert glove.padding_id is None
+    word_vectors = export.to_word_vectors(glove, words)
+    assert list(word_vectors) == words
+    np.testing.assert_array_equal(
+        np.stack(list(word_vectors.values())), glove.get_embeddings()
+    )
+
+
+def _glove():
+    from keras_embeddings.models import GloVe
+
+    return GloVe(4, 2)
+
+
+def _cbow():
+    from keras_embeddings.models import CBOW
+
+    return CBOW(4, 2, window_size=1)
+
+
+def _ngram():
+    from keras_embeddings.models import NGramLanguageModel
+
+    return NGramLanguageModel(4, 2, embedding_dim=2, hidden_units=3)
+
+
+def _next_token():
+    from keras_embeddings.models import NextTokenModel
+
+    return NextTokenModel(4, embedding_dim=2, lstm_units=3)
+
+
+def _skipgram():
+    from keras_embeddings.models import SkipGram
+
+    return SkipGram(4, embedding_dim=2, negatives=1)
+
+
+def _cbow_negative_sampling():
+    from keras_embeddings.models import CBOWNegativeSampling
+
+    return CBOWNegativeSampling(4, embedding_dim=2, negatives=1)
+
+
+def _transformer_lm():
+    from keras_embeddings.models import TransformerLM
+
+    return TransformerLM(
+        4,
+        sequence_length=3,
+        embedding_dim=4,
+        num_heads=1,
+        intermediate_dim=4,
+        num_layers=1,
+    )
+
+
+@pytest.mark.parametrize(
+    "make_model, padding_id",
+    [
+        pytest.param(_glove, None, id="GloVe"),
+        pytest.param(_cbow, None, id="CBOW"),
+        pytest.param(_ngram, None, id="NGramLanguageModel"),
+        pytest.param(_next_token, 0, id="NextTokenModel"),
+        pytest.param(_skipgram, 0, id="SkipGram"),
+        pytest.param(_cbow_negative_sampling, 0, id="CBOWNegativeSampling"),
+        pytest.param(_transformer_lm, 0, id="TransformerLM"),
+    ],
+)
+def test_every_model_exports_every_word(tmp_path, make_model, padding_id):
+    """Only the padding row is left out, and the words survive a file."""
+    keras.utils.set_random_seed(0)
+    model = make_model()
+    assert model.padding_id == padding_id
+    words = ["w0", "w1", "w2", "w3"]
+    vocabulary = ["<pad>" if i == padding_id else w for i, w in enumerate(words)]
+    expected = [w for i, w in enumerate(words) if i != padding_id]
+    matrix = model.get_embeddings()
+    assert matrix.shape[0] == 4
+
+    word_vectors = export.to_word_vectors(model, vocabulary)
+    assert list(word_vectors) == expected
+    rows = [i for i in range(4) if i != padding_id]
+    np.testing.assert_array_equal(np.stack(list(word_vectors.values())), matrix[rows])
+
+    # Round trip through the word2vec file: the same words, the same vectors.
+    path = export.save_word2vec(tmp_path / "vectors.txt", word_vectors)
+    assert_same_vectors(
+        export.load_word2vec(path),
+        {w: v.astype("float32") for w, v in word_vectors.items()},
+    )
+
+
+def test_export_import_paths():
+    """Every name importable from where it was, and the package's own modules."""
+    from keras_embeddings.export import (  # noqa: F401
+        id_word_pairs,
+        load_npz,
+        load_word2vec,
+        save_npz,
+        save_word2vec,
+        to_keyed_vectors,
+        to_word_vectors,
+        write_projector,
+    )
+    from keras_embeddings.export.formats import save_word2vec as formats_save
+    from keras_embeddings.export.projector import write_projector as projector_write
+
+    assert formats_save is save_word2vec and projector_write is write_projector
+    for name in export.__all__:
+        assert getattr(export, name).__doc__
+    assert "atomic_open" not in export.__all__

@@ -1,10 +1,4 @@
-"""Export trained embeddings: word -> vector dicts, word2vec files, gensim, .npz.
-
-Every model in the package has `get_embeddings()`, a matrix of shape
-`(vocabulary_size, embedding_dim)` whose row `i` is the vector of word id `i`
-and whose row 0 belongs to the padding id. `to_word_vectors` pairs those rows
-with their words; the other functions move that dict to and from the formats
-other tools read:
+"""Word vectors in the formats other tools read: word2vec, gensim, `.npz`.
 
 - the word2vec text and binary formats of Mikolov et al. (2013), byte for
   byte as gensim's `KeyedVectors.save_word2vec_format` writes them, so
@@ -13,24 +7,12 @@ other tools read:
 - a gensim `KeyedVectors`, for gensim's query and evaluation tools;
 - a NumPy `.npz` archive (`words` and `vectors` arrays, no pickles).
 
-Vectors are stored as float32, the precision of the word2vec formats.
-
-Example:
-
-```python
-import numpy as np
-from keras_embeddings import export
-
-matrix = np.arange(12, dtype="float32").reshape(4, 3)
-word_vectors = export.to_word_vectors(matrix, ["", "king", "queen", "man"])
-export.save_word2vec("vectors.txt", word_vectors)
-assert list(export.load_word2vec("vectors.txt")) == ["king", "queen", "man"]
-```
+Vectors are stored as float32, the precision of the word2vec formats. The
+writers take the destination first: `save_word2vec(path, word_vectors)`.
 """
 
 import os
 import warnings
-from collections.abc import Mapping
 
 import numpy as np
 
@@ -38,117 +20,13 @@ from keras_embeddings._word_vectors import words_and_matrix
 from keras_embeddings.errors import InvalidInputError, MissingInputError
 from keras_embeddings.io_utils import atomic_open
 
-
-def to_word_vectors(model_or_matrix, vocabulary):
-    """Pair each row of an embedding matrix with its word.
-
-    This is the lecture's `word_embeddings` dict
-    (`word_embeddings[word] = weights[i]` for every `word, i` in
-    `tokenizer.word_index.items()`), built from any model of the package.
-
-    Args:
-        model_or_matrix: a model with a `get_embeddings()` method, or an array
-            of shape `(vocabulary_size, embedding_dim)` whose row 0 is the
-            padding id.
-        vocabulary: either a list where `vocabulary[i]` is the word of id `i`
-            (index 0 is the padding entry, e.g. `""` or `"<pad>"`, and is
-            skipped), or a Tokenizer `word_index` dict word -> id (ids from
-            1; ids beyond the matrix, left by a tokenizer with `num_words`,
-            are skipped). An `index_word` dict id -> word works too.
-
-    Returns:
-        A dict word -> 1-D NumPy vector of length `embedding_dim`, in id
-        order, without the padding id.
-    """
-    if hasattr(model_or_matrix, "get_embeddings"):
-        matrix = model_or_matrix.get_embeddings()
-    else:
-        matrix = model_or_matrix
-    matrix = np.array(matrix, copy=True)
-    if matrix.ndim != 2:
-        raise InvalidInputError(
-            "`model_or_matrix` must be a model with `get_embeddings()` or a 2-D "
-            "array of shape (vocabulary_size, embedding_dim). "
-            f"Received: an array of shape {matrix.shape}"
-        )
-    rows = matrix.shape[0]
-
-    pairs = id_word_pairs(vocabulary, rows)
-
-    word_vectors = {}
-    for i, word in pairs:
-        if not isinstance(word, str):
-            raise InvalidInputError(
-                f"Every word in `vocabulary` must be a str. Received: {word!r} "
-                f"for id {i}"
-            )
-        if word in word_vectors:
-            raise InvalidInputError(
-                f"Word {word!r} appears twice in `vocabulary`; every word needs "
-                "exactly one id."
-            )
-        word_vectors[word] = matrix[i]
-    return word_vectors
-
-
-def id_word_pairs(vocabulary, rows=None):
-    """`(id, word)` pairs, by id, for the ids 1..rows-1 that have a word.
-
-    Args:
-        vocabulary: a list where `vocabulary[i]` is the word of id `i` (entry
-            0 is padding; with `rows`, one entry per row), or a `word_index`
-            dict word -> id, or an `index_word` dict id -> word.
-        rows: int or None, the matrix's rows; ids from `rows` up are skipped
-            (a tokenizer with `num_words` indexes more words than it keeps).
-            None only checks the vocabulary's form.
-    """
-    if isinstance(vocabulary, Mapping):
-        by_id = {}
-        for key, value in vocabulary.items():
-            # `word_index` maps word -> id; `index_word` maps id -> word.
-            if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-                i, word = key, value
-            else:
-                word, i = key, value
-            if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
-                raise InvalidInputError(
-                    "`vocabulary` as a dict must map words to integer ids (a "
-                    f"`word_index`). Received: {key!r}: {value!r}"
-                )
-            if i < 1:
-                raise InvalidInputError(
-                    f"Word ids start at 1 (0 is the padding id). Received: {word!r}: {i}"
-                )
-            if int(i) in by_id:
-                raise InvalidInputError(
-                    f"Words {by_id[int(i)]!r} and {word!r} both have id {i} in "
-                    "`vocabulary`; each row of the matrix can carry one label."
-                )
-            by_id[int(i)] = word
-        pairs = sorted(
-            (i, word) for i, word in by_id.items() if rows is None or i < rows
-        )
-    elif isinstance(vocabulary, (str, bytes)) or not hasattr(vocabulary, "__len__"):
-        raise InvalidInputError(
-            "`vocabulary` must be a list of words (index 0 = padding) or a "
-            f"`word_index` dict. Received: vocabulary={vocabulary!r:.80}"
-        )
-    else:
-        vocabulary = list(vocabulary)
-        if rows is not None and len(vocabulary) != rows:
-            hint = ""
-            if len(vocabulary) == rows - 1:
-                hint = (
-                    " If your list has no padding entry, prepend one: "
-                    "`[''] + vocabulary`."
-                )
-            raise InvalidInputError(
-                f"`vocabulary` has {len(vocabulary)} entries but the embedding "
-                f"matrix has {rows} rows; they must match (entry 0 is the "
-                f"padding id).{hint}"
-            )
-        pairs = list(enumerate(vocabulary))[1:]
-    return pairs
+__all__ = [
+    "save_word2vec",
+    "load_word2vec",
+    "to_keyed_vectors",
+    "save_npz",
+    "load_npz",
+]
 
 
 def save_word2vec(path, word_vectors, binary=False):
@@ -167,6 +45,18 @@ def save_word2vec(path, word_vectors, binary=False):
 
     Returns:
         The path written, as a str.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.export import save_word2vec
+    >>> save_word2vec("vectors.txt", {"king": [0.5, 1.0], "queen": [0.25, -2.0]})
+    'vectors.txt'
+    >>> print(open("vectors.txt").read())
+    2 2
+    king 0.5 1
+    queen 0.25 -2
+    ```
     """
     words, matrix = words_and_matrix(word_vectors)
     for word in words:
@@ -205,6 +95,15 @@ def load_word2vec(path, binary=None):
 
     Returns:
         A dict word -> float32 vector, in file order.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.export import load_word2vec, save_word2vec
+    >>> path = save_word2vec("vectors.bin", {"king": [0.5, 1.0]}, binary=True)
+    >>> load_word2vec(path)  # The format is detected.
+    {'king': array([0.5, 1. ], dtype=float32)}
+    ```
     """
     path = os.fspath(path)
     try:
@@ -329,6 +228,19 @@ def to_keyed_vectors(word_vectors):
 
     Returns:
         A `gensim.models.KeyedVectors` with float32 vectors.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.export import to_keyed_vectors
+    >>> keyed_vectors = to_keyed_vectors(
+    ...     {"king": [1.0, 0.0], "queen": [0.9, 0.1], "apple": [0.0, 1.0]}
+    ... )
+    >>> keyed_vectors.index_to_key
+    ['king', 'queen', 'apple']
+    >>> keyed_vectors.most_similar("king", topn=1)
+    [('queen', 0.99...)]
+    ```
     """
     from gensim.models import KeyedVectors  # gensim is slow to import.
 
@@ -352,6 +264,18 @@ def save_npz(path, word_vectors):
 
     Returns:
         The path written, as a str.
+
+    Example:
+
+    ```python
+    >>> import numpy as np
+    >>> from keras_embeddings.export import save_npz
+    >>> save_npz("vectors.npz", {"king": [0.5, 1.0], "queen": [0.25, -2.0]})
+    'vectors.npz'
+    >>> with np.load("vectors.npz", allow_pickle=False) as archive:
+    ...     print(archive["words"], archive["vectors"].shape)
+    ['king' 'queen'] (2, 2)
+    ```
     """
     words, matrix = words_and_matrix(word_vectors)
     for word in words:
@@ -366,7 +290,23 @@ def save_npz(path, word_vectors):
 
 
 def load_npz(path):
-    """Read word vectors written by `save_npz` into a dict word -> vector."""
+    """Read word vectors written by `save_npz` into a dict word -> vector.
+
+    Args:
+        path: str or path-like, the `.npz` archive to read.
+
+    Returns:
+        A dict word -> float32 vector, in the archive's order.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.export import load_npz, save_npz
+    >>> path = save_npz("vectors.npz", {"king": [0.5, 1.0]})
+    >>> load_npz(path)
+    {'king': array([0.5, 1. ], dtype=float32)}
+    ```
+    """
     path = os.fspath(path)
     if not os.path.exists(path):
         raise MissingInputError(
