@@ -1,4 +1,7 @@
-"""Benchmark `keras_embeddings.text.Tokenizer` against Keras's legacy class.
+"""Benchmark `keras_embeddings.text.Tokenizer` against Keras 2's class.
+
+Keras 2's `Tokenizer` comes from the public `tf_keras` package
+(`tf_keras.preprocessing.text.Tokenizer`, the class the lectures used).
 
 Times `fit_on_texts` followed by `texts_to_sequences` (the best run, a new
 tokenizer each run, of at least 3 runs and 1 s: other programs sharing the
@@ -23,7 +26,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before Keras loads TensorFlow
 
 from gensim.test.utils import datapath
-from keras.src.legacy.preprocessing.text import Tokenizer as LegacyTokenizer
+from tf_keras.preprocessing.text import Tokenizer as LegacyTokenizer
 
 from keras_embeddings.text.tokenizer import Tokenizer
 

@@ -51,7 +51,9 @@ def test_word_piece_has_fewer_unknown_words_than_word_level(corpus, comparison):
     ranked = sorted(counts, key=counts.get, reverse=True)  # stable on ties
     kept = set(ranked[: comparison.vocabulary_size - 2])
     words = [w for t in held_out for w in text_to_word_sequence(t)]
-    assert comparison.num_words == len(words)
+    assert comparison.num_test_words == len(words)
+    with pytest.warns(DeprecationWarning, match="num_test_words"):
+        assert comparison.num_words == len(words)  # the old name
     expected = np.mean([w not in kept for w in words])
     assert comparison.word_level_oov_rate == pytest.approx(expected)
 
@@ -170,6 +172,7 @@ def test_vocabulary_size_too_small_for_the_characters():
         ({"vocabulary_size": 100.0}, "vocabulary_size"),
         ({"vocabulary_size": True}, "vocabulary_size"),
         ({"lowercase": "yes"}, "lowercase"),
+        ({"strip_accents": 1}, "strip_accents"),
         ({"reserved_tokens": ["[PAD]", "[PAD]"]}, "reserved_tokens"),
         ({"reserved_tokens": "[PAD]"}, "reserved_tokens"),
     ],
@@ -190,6 +193,8 @@ def test_train_bad_arguments(kwargs, name):
         ({"oov_token": "<unk>"}, "oov_token"),
         ({"sequence_length": 0}, "sequence_length"),
         ({"sequence_length": 2.5}, "sequence_length"),
+        ({"sequence_length": True}, "sequence_length"),
+        ({"lowercase": "no"}, "lowercase"),
         ({"strip_accents": None}, "strip_accents"),
     ],
 )
@@ -226,6 +231,20 @@ def test_oov_rate_bad_arguments():
 def test_text_package_imports_without_tensorflow():
     code = (
         "import sys, keras_embeddings.text as t; t.oov_rate; "
-        "assert not {'tensorflow', 'keras', 'keras_hub'} & set(sys.modules)"
+        "assert not {'tensorflow', 'keras', 'keras_hub', 'jax', 'torch'} "
+        "& set(sys.modules), sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_subwords_keeps_its_import_path():
+    from keras_embeddings import text
+    from keras_embeddings.text import subwords
+
+    constants = {"RESERVED_TOKENS", "SUFFIX_INDICATOR"}
+    assert constants < set(subwords.__all__)
+    assert set(subwords.__all__) - constants < set(text.__all__)
+    for name in set(subwords.__all__) - constants:
+        assert getattr(subwords, name) is getattr(text, name)
+    assert subwords.RESERVED_TOKENS == RESERVED_TOKENS
+    assert subwords.SUFFIX_INDICATOR == "##"

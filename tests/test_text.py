@@ -1,3 +1,4 @@
+import importlib
 import random
 import re
 
@@ -125,8 +126,14 @@ def test_ngram_sequences_are_the_lecture_prefixes():
         [6, 7],
     ]
     assert text.ngram_sequences([[1, 2, 3]], min_length=1) == [[1], [1, 2], [1, 2, 3]]
-    with pytest.raises(InvalidInputError, match="min_length"):
-        text.ngram_sequences([[1, 2]], min_length=0)
+    for bad in (0, 1.5, True):
+        with pytest.raises(
+            InvalidInputError,
+            match=re.escape(
+                f"`min_length` must be a positive integer. Received: min_length={bad}"
+            ),
+        ):
+            text.ngram_sequences([[1, 2]], min_length=bad)
 
 
 def test_pad_sequences_is_keras():
@@ -216,3 +223,42 @@ def test_read_corpus_bad_inputs(tmp_path):
     ]
     with pytest.raises(InvalidInputError, match="encoding"):
         text.read_corpus(tmp_path / "latin.txt", encoding="no-such-codec")
+
+
+# ------------------------------------------------------- public import paths
+
+_PUBLIC_MODULES = {
+    "cleaning": ["tokenize"],
+    "corpus": ["corpus_files", "read_corpus"],
+    "encoding": ["OneHotVsEmbedding", "one_hot", "one_hot_vs_embedding"],
+    "sequences": ["context_windows", "ngram_sequences"],
+    "skipgrams": ["make_sampling_table", "skipgrams"],
+    "tokenizer": [
+        "DEFAULT_FILTERS",
+        "MODES",
+        "Tokenizer",
+        "text_to_word_sequence",
+        "tokenizer_from_json",
+    ],
+}
+
+
+@pytest.mark.parametrize("module", sorted(_PUBLIC_MODULES))
+def test_public_modules_list_their_names(module):
+    imported = importlib.import_module(f"keras_embeddings.text.{module}")
+    assert sorted(imported.__all__) == _PUBLIC_MODULES[module]
+    for name in imported.__all__:
+        assert getattr(imported, name) is not None
+
+
+def test_package_names_are_the_modules_objects():
+    from keras_embeddings.text import tokenizer
+
+    for name in text.__all__:
+        assert getattr(text, name) is not None
+    for name in ("Tokenizer", "text_to_word_sequence", "tokenizer_from_json"):
+        assert getattr(text, name) is getattr(tokenizer, name)
+    # The documented paths of the lectures' Tokenizer.
+    from keras_embeddings.text.tokenizer import Tokenizer, tokenizer_from_json
+
+    assert tokenizer_from_json(Tokenizer().to_json()).word_index == {}

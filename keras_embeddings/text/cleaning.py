@@ -24,6 +24,8 @@ import re
 
 from keras_embeddings.errors import InvalidInputError
 
+__all__ = ["tokenize"]
+
 # Step 1 of the notebook, verbatim: `re.sub(r'[,!?;-]+', '.', corpus)`.
 _INTERRUPTING = re.compile(r"[,!?;-]+")
 
@@ -127,6 +129,7 @@ def tokenize(text):
     Example:
 
     ```python
+    >>> from keras_embeddings.text import tokenize
     >>> tokenize('Who ❤️ "word embeddings" in 2020? I do!!!')
     ['who', '❤️', 'word', 'embeddings', 'in', '.', 'i', 'do', '.']
     >>> tokenize("Now it's your turn: try with your own sentence!")

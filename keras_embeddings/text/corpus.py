@@ -10,6 +10,8 @@ import os
 
 from keras_embeddings.errors import InvalidInputError, MissingInputError
 
+__all__ = ["corpus_files", "read_corpus"]
+
 _SNIFF_BYTES = 8192
 
 
@@ -34,10 +36,30 @@ def corpus_files(path_or_glob_or_dir):
     recursively, skipping hidden entries and binary files; a glob (`*`, `?`,
     `[`, `**`) takes every text file it matches.
 
+    Args:
+        path_or_glob_or_dir: str or path-like: a text file, a folder or a
+            glob such as `"books/*.txt"`.
+
+    Returns:
+        A list of str, the paths of the files, in sorted order.
+
     Raises:
         MissingInputError: the path does not exist, the glob matches nothing,
             or the folder holds no text file.
         InvalidInputError: a named file is binary.
+
+    Example:
+
+    ```python
+    >>> import os
+    >>> from keras_embeddings.text.corpus import corpus_files
+    >>> os.makedirs("books/.cache")
+    >>> for name in ("b.txt", "a.txt", ".cache/c.txt"):
+    ...     with open(os.path.join("books", name), "w") as f:
+    ...         _ = f.write("A line of text.\\n")
+    >>> [os.path.basename(path) for path in corpus_files("books")]
+    ['a.txt', 'b.txt']
+    ```
     """
     spec = os.fspath(path_or_glob_or_dir)
     if os.path.isfile(spec):
@@ -98,10 +120,11 @@ def read_corpus(path_or_glob_or_dir, encoding="utf-8"):
     Example:
 
     ```python
-    import tempfile, pathlib
-    path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
-    path.write_text("I love machine learning\\n\\nAI is fascinating\\n")
-    list(read_corpus(path))  # ['I love machine learning', 'AI is fascinating']
+    >>> from keras_embeddings.text import read_corpus
+    >>> with open("corpus.txt", "w", encoding="utf-8") as f:
+    ...     _ = f.write("I love machine learning\\n\\nAI is fascinating\\n")
+    >>> list(read_corpus("corpus.txt"))  # the blank line is skipped
+    ['I love machine learning', 'AI is fascinating']
     ```
     """
     try:

@@ -16,26 +16,15 @@ import reprlib
 
 import numpy as np
 
+from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
+
+__all__ = ["OneHotVsEmbedding", "one_hot", "one_hot_vs_embedding"]
 
 _INT32_MAX = np.iinfo(np.int32).max
 _REPR = reprlib.Repr()  # echo big inputs briefly in error messages
 _REPR.maxlist, _REPR.maxother = 8, 120
 _short = _REPR.repr
-
-
-def _check_vocabulary_size(vocabulary_size):
-    if (
-        isinstance(vocabulary_size, (bool, np.bool_))
-        or not isinstance(vocabulary_size, (int, np.integer))
-        or vocabulary_size < 1
-    ):
-        raise InvalidInputError(
-            "`vocabulary_size` must be a positive integer (the number of ids, "
-            "e.g. `len(tokenizer.word_index) + 1`). "
-            f"Received: vocabulary_size={vocabulary_size!r}"
-        )
-    return int(vocabulary_size)
 
 
 def _check_float_dtype(dtype):
@@ -84,6 +73,7 @@ def one_hot(ids, vocabulary_size, dtype="float32"):
     Example:
 
     ```python
+    >>> from keras_embeddings.text import one_hot
     >>> word2Ind = {"am": 0, "because": 1, "happy": 2, "i": 3, "learning": 4}
     >>> one_hot(word2Ind["happy"], 5)
     array([0., 0., 1., 0., 0.], dtype=float32)
@@ -91,7 +81,7 @@ def one_hot(ids, vocabulary_size, dtype="float32"):
     array([0.25, 0.25, 0.  , 0.5 , 0.  ], dtype=float32)
     ```
     """
-    vocabulary_size = _check_vocabulary_size(vocabulary_size)
+    vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
     dtype = _check_float_dtype(dtype)
     try:
         array = np.asarray(ids)
@@ -153,6 +143,27 @@ class OneHotVsEmbedding:
             embedding_dim`, the work of `one_hot @ W`.
         lookup_copies: `corpus_length * embedding_dim`, the values an
             `Embedding` lookup copies to produce the same output.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.text import one_hot_vs_embedding
+    >>> report = one_hot_vs_embedding(10, 6, embedding_dim=4)
+    >>> print(report)
+    One-hot vs embedding: 6 tokens, vocabulary_size=10, embedding_dim=4
+                        one_hot(ids) @ W   Embedding(ids)
+    input               60 float32         6 int32
+    input memory        240 B              24 B
+    input non-zeros     6 (10.0000%)       -
+    input sparsity      90.0000% zeros     -
+    table W parameters  40                 40
+    table W memory      160 B              160 B
+    work                240 multiply-adds  24 copies
+    output              (6, 4)             the same values
+    One-hot input: 10x the memory of the ids and 10x the work of the lookup.
+    >>> report.memory_ratio, report.work_ratio
+    (10.0, 10.0)
+    ```
     """
 
     vocabulary_size: int
@@ -279,6 +290,7 @@ def one_hot_vs_embedding(
     Example:
 
     ```python
+    >>> from keras_embeddings.text import one_hot_vs_embedding
     >>> report = one_hot_vs_embedding(50_000, 2_000_000, embedding_dim=100)
     >>> report.one_hot_bytes, report.id_bytes  # 400 GB against 8 MB
     (400000000000, 8000000)
@@ -286,22 +298,12 @@ def one_hot_vs_embedding(
     50000
     ```
 
-    `print(report)` shows all the figures as a table.
+    `print(report)` shows all the figures as a table (see
+    `OneHotVsEmbedding`).
     """
-    vocabulary_size = _check_vocabulary_size(vocabulary_size)
-    for name, value in (
-        ("corpus_length", corpus_length),
-        ("embedding_dim", embedding_dim),
-    ):
-        if (
-            isinstance(value, (bool, np.bool_))
-            or not isinstance(value, (int, np.integer))
-            or value < 1
-        ):
-            raise InvalidInputError(
-                f"`{name}` must be a positive integer. Received: {name}={value!r}"
-            )
-    corpus_length, embedding_dim = int(corpus_length), int(embedding_dim)
+    vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
+    corpus_length = positive_int("corpus_length", corpus_length)
+    embedding_dim = positive_int("embedding_dim", embedding_dim)
     dtype = _check_float_dtype(dtype)
     # Ids run up to vocabulary_size - 1; int32 holds them unless the
     # vocabulary is over two billion entries.

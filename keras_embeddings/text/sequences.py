@@ -4,7 +4,9 @@ Taught in `tutorials/01_text_pipeline.py` (n-grams) and
 `tutorials/05_cbow_step_by_step.py` (windows).
 """
 
-from keras_embeddings.errors import InvalidInputError
+from keras_embeddings._validation import positive_int
+
+__all__ = ["context_windows", "ngram_sequences"]
 
 
 def ngram_sequences(sequences, min_length=2):
@@ -27,15 +29,12 @@ def ngram_sequences(sequences, min_length=2):
     Example:
 
     ```python
+    >>> from keras_embeddings.text import ngram_sequences
     >>> ngram_sequences([[1, 2, 3, 4], [5, 6]])
     [[1, 2], [1, 2, 3], [1, 2, 3, 4], [5, 6]]
     ```
     """
-    if not isinstance(min_length, int) or min_length < 1:
-        raise InvalidInputError(
-            "`min_length` must be a positive integer. "
-            f"Received: min_length={min_length!r}"
-        )
+    min_length = positive_int("min_length", min_length)
     prefixes = []
     for token_list in sequences:
         token_list = list(token_list)
@@ -60,6 +59,7 @@ def context_windows(tokens, window_size):
     Example:
 
     ```python
+    >>> from keras_embeddings.text import context_windows
     >>> words = ["i", "am", "happy", "because", "i", "am", "learning"]
     >>> for context, center in context_windows(words, 2):
     ...     print(context, center)
@@ -68,16 +68,7 @@ def context_windows(tokens, window_size):
     ['happy', 'because', 'am', 'learning'] i
     ```
     """
-    if isinstance(window_size, bool) or not isinstance(window_size, int):
-        raise InvalidInputError(
-            "`window_size` must be a positive integer. "
-            f"Received: window_size={window_size!r}"
-        )
-    if window_size < 1:
-        raise InvalidInputError(
-            "`window_size` must be a positive integer. "
-            f"Received: window_size={window_size}"
-        )
+    window_size = positive_int("window_size", window_size)
     tokens = list(tokens)
     for i in range(window_size, len(tokens) - window_size):
         context = tokens[i - window_size : i] + tokens[i + 1 : i + window_size + 1]

@@ -19,15 +19,10 @@ Taught in `tutorials/06_word2vec_at_scale.py`.
 
 import numpy as np
 
+from keras_embeddings._validation import number, positive_int
 from keras_embeddings.errors import InvalidInputError
 
-
-def _non_negative_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise InvalidInputError(
-            f"`{name}` must be a non-negative integer. Received: {name}={value!r}"
-        )
-    return int(value)
+__all__ = ["make_sampling_table", "skipgrams"]
 
 
 def make_sampling_table(size, sampling_factor=1e-5):
@@ -51,18 +46,14 @@ def make_sampling_table(size, sampling_factor=1e-5):
     Example:
 
     ```python
+    >>> from keras_embeddings.text import make_sampling_table
     >>> table = make_sampling_table(5, sampling_factor=1e-2)
     >>> table.round(3).tolist()  # frequent words (low ranks) kept least
     [0.1, 0.1, 0.173, 0.235, 0.289]
-
     ```
     """
-    size = _non_negative_int("size", size)
-    if not sampling_factor > 0:
-        raise InvalidInputError(
-            "`sampling_factor` must be a positive number. "
-            f"Received: sampling_factor={sampling_factor!r}"
-        )
+    size = positive_int("size", size, minimum=0)
+    sampling_factor = number("sampling_factor", sampling_factor, low=0, low_open=True)
     gamma = 0.577
     rank = np.arange(size)
     rank[0:1] = 1
@@ -112,20 +103,20 @@ def skipgrams(
     Example:
 
     ```python
-    >>> couples, labels = skipgrams([1, 2, 3], 4, window_size=1,
-    ...                             negative_samples=0, shuffle=False)
+    >>> from keras_embeddings.text import skipgrams
+    >>> couples, labels = skipgrams(
+    ...     [1, 2, 3], 4, window_size=1, negative_samples=0, shuffle=False
+    ... )
     >>> couples, labels
     ([[1, 2], [2, 1], [2, 3], [3, 2]], [1, 1, 1, 1])
-
+    >>> couples, labels = skipgrams([1, 2, 3], 4, window_size=1, seed=0)
+    >>> len(couples), sum(labels)  # 4 positive pairs, 4 negative ones
+    (8, 4)
     ```
     """
-    window_size = _non_negative_int("window_size", window_size)
-    vocabulary_size = _non_negative_int("vocabulary_size", vocabulary_size)
-    if not negative_samples >= 0:
-        raise InvalidInputError(
-            "`negative_samples` must be a number >= 0. "
-            f"Received: negative_samples={negative_samples!r}"
-        )
+    window_size = positive_int("window_size", window_size, minimum=0)
+    vocabulary_size = positive_int("vocabulary_size", vocabulary_size, minimum=0)
+    negative_samples = number("negative_samples", negative_samples, low=0)
     seq = np.asarray(sequence)
     if seq.ndim != 1 or (seq.size and not np.issubdtype(seq.dtype, np.integer)):
         raise InvalidInputError(
