@@ -105,14 +105,14 @@ class NGram(ModelFactory):
         masked = variant == "masked"
         return NGramLanguageModel(
             vocabulary_size,
-            context_length=4 if masked else 3,
+            sequence_length=4 if masked else 3,
             masked=masked,
             **self.kwargs,
         )
 
     def describe(self):
         kwargs = self.kwargs
-        parts = [f"{kwargs['embedding_dim']}/{kwargs['hidden_units']}"]
+        parts = [f"{kwargs['embedding_dim']}/{kwargs['hidden_dim']}"]
         parts.append(kwargs.get("hidden_activation", "sigmoid"))
         if kwargs.get("dropout"):
             parts.append(f"dropout {kwargs['dropout']}")
@@ -145,7 +145,7 @@ class LSTM(PaddedNextWord):
 
     def describe(self):
         kwargs = self.kwargs
-        parts = [f"LSTM {kwargs['embedding_dim']}/{kwargs['lstm_units']}"]
+        parts = [f"LSTM {kwargs['embedding_dim']}/{kwargs['hidden_dim']}"]
         if kwargs.get("dropout"):
             parts.append(f"dropout {kwargs['dropout']}")
         return parts
@@ -172,7 +172,7 @@ RUNS = {
     # stopped at the first rise of the validation CE (patience 0).
     "seed": {
         "variant": "next_word",
-        "model": NGram(embedding_dim=16, hidden_units=128, initializer=SEED_INIT),
+        "model": NGram(embedding_dim=16, hidden_dim=128, initializer=SEED_INIT),
         "optimizer": ("sgd", 0.1),
         "batch_size": 100,
         "patience": 0,
@@ -182,7 +182,7 @@ RUNS = {
     # The seed's size, trained our way: Adam, cosine-annealed over the budget.
     "small": {
         "variant": "next_word",
-        "model": NGram(embedding_dim=16, hidden_units=128),
+        "model": NGram(embedding_dim=16, hidden_dim=128),
         "optimizer": ("adam", 4e-3),
         "batch_size": 500,
         "patience": 2,
@@ -192,7 +192,7 @@ RUNS = {
     "best": {
         "variant": "next_word",
         "model": NGram(
-            embedding_dim=128, hidden_units=1024, hidden_activation="relu", dropout=0.5
+            embedding_dim=128, hidden_dim=1024, hidden_activation="relu", dropout=0.5
         ),
         "optimizer": ("adam", 4e-3),
         "batch_size": 1000,
@@ -202,7 +202,7 @@ RUNS = {
     },
     "masked-seed": {
         "variant": "masked",
-        "model": NGram(embedding_dim=16, hidden_units=128, initializer=SEED_INIT),
+        "model": NGram(embedding_dim=16, hidden_dim=128, initializer=SEED_INIT),
         "optimizer": ("sgd", 0.1),
         "batch_size": 100,
         "patience": 0,
@@ -212,7 +212,7 @@ RUNS = {
     "masked": {
         "variant": "masked",
         "model": NGram(
-            embedding_dim=128, hidden_units=1024, hidden_activation="relu", dropout=0.5
+            embedding_dim=128, hidden_dim=1024, hidden_activation="relu", dropout=0.5
         ),
         "optimizer": ("adam", 4e-3),
         "batch_size": 1000,
@@ -224,7 +224,7 @@ RUNS = {
     # transformer, trained like `best` (word ids shifted by 1: `PaddedNextWord`).
     "lstm": {
         "variant": "next_word",
-        "model": LSTM(embedding_dim=128, lstm_units=256, dropout=0.3),
+        "model": LSTM(embedding_dim=128, hidden_dim=256, dropout=0.3),
         "optimizer": ("adam", 1.6e-2),
         "batch_size": 1000,
         "patience": 2,

@@ -67,7 +67,7 @@ def main():
           f"peak RSS {peak_rss_gb():.2f} GiB")  # fmt: skip
 
     keras.utils.set_random_seed(0)
-    model = NextTokenModel(args.vocabulary, embedding_dim=64, lstm_units=128)
+    model = NextTokenModel(args.vocabulary, embedding_dim=64, hidden_dim=128)
     model.compile()
     started = time.perf_counter()
     history = model.fit(

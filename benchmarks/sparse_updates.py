@@ -79,7 +79,7 @@ def main_job(steps):
     )
     model = NextTokenModel(
         len(tokenizer.get_vocabulary()), embedding_dim=d["embedding_dim"],
-        lstm_units=d["lstm_units"], dropout=d["dropout"],
+        hidden_dim=d["hidden_dim"], dropout=d["dropout"],
         sequence_length=d["sequence_length"],
     )  # fmt: skip
     model.compile(optimizer=keras.optimizers.Adam(d["learning_rate"]))

@@ -274,10 +274,15 @@ def main():
     parser.add_argument("--models", default="skipgram,cbow", help="comma-separated")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=2, help="runs (seeds) each")
-    parser.add_argument("--batch-size", type=int, default=4096, help="skip-gram")
-    parser.add_argument("--shared-negatives", type=int, default=32, help="skip-gram")
-    parser.add_argument("--cbow-batch-size", type=int, default=1024)
-    parser.add_argument("--cbow-shared-negatives", type=int, default=8)
+    # The package's defaults (datasets.WORD2VEC_DEFAULTS), measured here.
+    defaults = datasets.WORD2VEC_DEFAULTS
+    batch, shared = defaults["batch_size"], defaults["shared_negatives"]
+    parser.add_argument("--batch-size", type=int, default=batch["skipgram"],
+                        help="skip-gram")  # fmt: skip
+    parser.add_argument("--shared-negatives", type=int, default=shared["skipgram"],
+                        help="skip-gram")  # fmt: skip
+    parser.add_argument("--cbow-batch-size", type=int, default=batch["cbow"])
+    parser.add_argument("--cbow-shared-negatives", type=int, default=shared["cbow"])
     args = parser.parse_args()
     corpora = [c for c in args.corpora.split(",") if c]
     model_names = [m for m in args.models.split(",") if m]

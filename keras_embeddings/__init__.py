@@ -1,7 +1,8 @@
 """keras_embeddings: word embeddings with Keras 3, lab by lab.
 
 Submodules: `text`, `datasets`, `layers`, `models`, `optimizers`,
-`callbacks`, `export`, `analysis`, `plots`, `gradcheck`, `errors`. They load
+`callbacks`, `export`, `analysis`, `plots`, `gradcheck`, `pipelines`,
+`errors`. They load
 on first use, so `import keras_embeddings as ke` is instant and `ke.models`
 works; `from keras_embeddings import text` imports only what it needs.
 """
@@ -20,6 +21,7 @@ _SUBMODULES = (
     "layers",
     "models",
     "optimizers",
+    "pipelines",
     "plots",
     "text",
 )

@@ -10,7 +10,17 @@ from gensim.models import KeyedVectors
 from keras_embeddings import datasets
 from keras_embeddings.cli import main
 
-FAST = ["--epochs", "1", "--embedding-dim", "8", "--lstm-units", "8", "--verbose", "0"]
+# DESIGN.md's run folder: what `keras-embeddings train` writes into --out.
+RUN_FILES = [
+    "model.keras",
+    "vectors.txt",
+    "history.json",
+    "plots/history.png",
+    "plots/embedding_pca.png",
+    "tensorboard/projector_config.pbtxt",
+    "tensorboard/embedding/metadata.tsv",
+]
+FAST = ["--epochs", "1", "--embedding-dim", "8", "--hidden-dim", "8", "--verbose", "0"]
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +38,7 @@ def trained_run(tmp_path_factory):
 @pytest.mark.slow
 def test_train_writes_the_design_outputs(trained_run, capsys):
     out = trained_run
-    for name in [
-        "model.keras",
-        "vectors.txt",
-        "history.json",
-        "plots/history.png",
-        "plots/embedding_pca.png",
-        "tensorboard/projector_config.pbtxt",
-        "tensorboard/embedding/metadata.tsv",
-    ]:
+    for name in RUN_FILES:
         assert (out / name).is_file(), name
     history = json.loads((out / "history.json").read_text())
     assert set(history) >= {"loss", "val_loss", "accuracy", "perplexity"}
@@ -92,6 +94,7 @@ def _fails_cleanly(argv, capsys, message):
     assert code == 2
     assert message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+    return err
 
 
 def test_bad_corpus_inputs(tmp_path, capsys):
@@ -127,11 +130,12 @@ def test_unwritable_output_folder(tmp_path, capsys):
     corpus.write_text("a b c d e f\n" * 5, encoding="utf-8")
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    _fails_cleanly(
+    err = _fails_cleanly(
         ["train", "--corpus", str(corpus), "--out", str(blocker / "sub")],
         capsys,
         "Cannot create output folder",
     )
+    assert "Choose a folder you can write to as --out." in err
 
 
 def test_bad_query_inputs(tmp_path, capsys):

@@ -8,6 +8,7 @@ must be the same numbers, and the per-model defaults are spelled out.
 
 import collections
 import contextlib
+import inspect
 import io
 import json
 import os
@@ -16,9 +17,10 @@ import keras
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
-from keras.src.legacy.preprocessing.text import text_to_word_sequence
+from test_cli import RUN_FILES
+from tf_keras.preprocessing.text import text_to_word_sequence
 
-from keras_embeddings import datasets, models
+from keras_embeddings import datasets, models, pipelines
 from keras_embeddings.cli import _parser, _resolve_defaults, main
 
 MIN_COUNT = 3
@@ -58,16 +60,7 @@ def _expected_vocabulary(corpus):
 
 def test_writes_every_output(run, corpus):
     name, out, _ = run
-    for file in [
-        "model.keras",
-        "vectors.txt",
-        "history.json",
-        "plots/history.png",
-        "plots/embedding_pca.png",
-        "tensorboard/projector_config.pbtxt",
-        "tensorboard/embedding/tensor.tsv",
-        "tensorboard/embedding/metadata.tsv",
-    ]:
+    for file in [*RUN_FILES, "tensorboard/embedding/tensor.tsv"]:
         assert (out / file).is_file() and (out / file).stat().st_size > 0, file
     assert any(p.name.startswith("events.") for p in (out / "tensorboard").rglob("*"))
     assert not [p for p in out.rglob("*") if ".tmp" in p.name]  # no leftovers
@@ -138,17 +131,23 @@ def _fails_cleanly(argv, capsys, message):
 @pytest.mark.parametrize(
     "flags, message",
     [
-        (["--model", "skipgram", "--lstm-units", "8"],
-         "--lstm-units applies to --model next-token only"),
+        (["--model", "skipgram", "--hidden-dim", "8"],
+         "--hidden-dim applies to --model next-token only"),
         (["--model", "cbow", "--patience", "3"], "--patience applies to"),
         (["--model", "cbow", "--validation-split", "0.2"], "--validation-split"),
         (["--window-size", "3"], "--window-size applies to --model cbow and skipgram only"),
         (["--model", "skipgram", "--window-size", "0"],
-         "--window-size must be at least 1. Received: 0"),
-        (["--model", "cbow", "--negatives", "0"], "--negatives must be at least 1"),
-        (["--model", "skipgram", "--sample", "-1"], "--sample must be a number >= 0"),
+         "--window-size must be a positive integer. Received: --window-size=0"),
+        (["--model", "cbow", "--negatives", "0"], "--negatives must be a positive"),
+        (["--model", "skipgram", "--sample", "-1"],
+         "--sample must be a number in [0, inf). Received: --sample=-1.0"),
         (["--model", "skipgram", "--learning-rate", "0"], "--learning-rate must be"),
-        (["--model", "skipgram", "--min-count", "0"], "--min-count must be at least"),
+        (["--model", "skipgram", "--min-count", "0"], "--min-count must be a positive"),
+        (["--model", "skipgram", "--epochs", "0"], "--epochs must be a positive"),
+        (["--model", "skipgram", "--batch-size", "-2"], "--batch-size must be a pos"),
+        (["--dropout", "1.5"], "--dropout must be a number in [0, 1)"),
+        (["--validation-split", "1"], "--validation-split must be a number in"),
+        (["--patience", "-1"], "--patience must be an integer >= 0"),
         (["--model", "cbow", "--min-count", "100000"], "Lower --min-count"),
     ],
 )  # fmt: skip
@@ -196,6 +195,7 @@ def test_defaults_per_model():
     assert (args.epochs, args.batch_size, args.vocabulary_size) == (15, 128, 5000)
     assert (args.embedding_dim, args.learning_rate, args.min_count) == (64, 3e-3, 1)
     assert (args.patience, args.validation_split, args.sequence_length) == (2, 0.1, 8)
+    assert args.hidden_dim == 128 and args.prompt == "the government"
     assert args.window_size is args.negatives is args.sample is None
 
     for name in ("skipgram", "cbow"):
@@ -205,7 +205,36 @@ def test_defaults_per_model():
         assert (args.epochs, args.embedding_dim, args.window_size) == (5, 100, 5)
         assert (args.negatives, args.sample, args.min_count) == (5, 1e-3, 5)
         assert args.learning_rate == 0.025 and args.vocabulary_size is None
-        assert args.lstm_units is args.patience is args.prompt is None
+        assert args.hidden_dim is args.patience is args.prompt is None
+        # One place for word2vec's defaults: the dataset's.
+        batch_size = datasets.WORD2VEC_DEFAULTS["batch_size"][name]
+        assert args.batch_size == batch_size == {"skipgram": 4096, "cbow": 1024}[name]
 
     _, args = _resolved(["--model", "cbow", "--epochs", "7", "--learning-rate", "0.05"])
     assert (args.epochs, args.learning_rate) == (7, 0.05)
+
+
+def test_defaults_are_the_recipes_defaults():
+    # The CLI has no defaults of its own: each flag's is its recipe's.
+    for name, recipe in [("next-token", pipelines.train_next_token),
+                         ("cbow", pipelines.train_word2vec)]:  # fmt: skip
+        _, args = _resolved(["--model", name])
+        for parameter in inspect.signature(recipe).parameters.values():
+            if parameter.name in ("print_fn", "corpus", "out", "model", "batch_size"):
+                continue
+            assert getattr(args, parameter.name) == parameter.default, parameter
+
+
+def test_old_lstm_units_flag_still_works(capsys):
+    _, args = _resolved(["--lstm-units", "16"])
+    assert args.hidden_dim == 16 and not hasattr(args, "lstm_units")
+    err = capsys.readouterr().err
+    assert "--lstm-units is deprecated" in err and "use --hidden-dim" in err
+    _, args = _resolved(["--lstm-units", "16", "--hidden-dim", "32"])
+    assert args.hidden_dim == 32  # the new flag wins
+    # The old flag is hidden from --help, the new one listed.
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["train", "--help"])
+    help_text = capsys.readouterr().out
+    assert "--hidden-dim" in help_text and "--lstm-units" not in help_text
+    assert "(default: 128/4096 skip-gram, 1024 CBOW)" in " ".join(help_text.split())

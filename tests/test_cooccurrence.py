@@ -159,9 +159,10 @@ def test_pairs_cover_the_matrix_row_by_row():
     "kwargs, message",
     [
         ({"vocabulary_size": 0}, "`vocabulary_size` must be a positive integer"),
-        ({"delta_smoothing": -1}, "`delta_smoothing` must be a number >= 0"),
+        ({"delta_smoothing": -1}, r"`delta_smoothing` must be a number in \[0, inf\)"),
         ({"log": True}, "needs `delta_smoothing > 0`"),
         ({"sparse": True, "delta_smoothing": 0.5}, "`sparse=True` returns raw"),
+        ({"symmetric": "yes"}, "`symmetric` must be True or False"),
     ],
 )
 def test_bad_arguments_name_the_argument(kwargs, message):

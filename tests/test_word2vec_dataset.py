@@ -13,7 +13,7 @@ import logging
 
 import numpy as np
 import pytest
-from keras.src.legacy.preprocessing import sequence as legacy
+from tf_keras.preprocessing import sequence as legacy
 
 from keras_embeddings import datasets
 from keras_embeddings.errors import InvalidInputError

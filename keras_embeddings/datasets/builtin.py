@@ -11,6 +11,8 @@ import os
 from keras_embeddings.errors import MissingInputError
 from keras_embeddings.text.corpus import read_corpus
 
+__all__ = ["LECTURE_CORPUS", "builtin_corpus_path", "load_builtin_corpus"]
+
 # The lecture's five-sentence corpus ("Embedding Creation using Word2Vec", §1).
 LECTURE_CORPUS = (
     "I love machine learning",
@@ -22,7 +24,19 @@ LECTURE_CORPUS = (
 
 
 def builtin_corpus_path():
-    """The path of the built-in corpus file (one news article per line)."""
+    """The path of the built-in corpus file (one news article per line).
+
+    Raises:
+        MissingInputError: the file is missing from the gensim install.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.datasets import builtin_corpus_path
+    >>> builtin_corpus_path()
+    '.../lee_background.cor'
+    ```
+    """
     from gensim.test.utils import datapath
 
     path = datapath("lee_background.cor")
@@ -41,8 +55,12 @@ def load_builtin_corpus():
     Example:
 
     ```python
-    docs = load_builtin_corpus()
-    len(docs)  # 300
+    >>> from keras_embeddings.datasets import load_builtin_corpus
+    >>> docs = load_builtin_corpus()
+    >>> len(docs)
+    300
+    >>> docs[0][:40]
+    'Hundreds of people have been forced to v'
     ```
     """
     return list(read_corpus(builtin_corpus_path()))

@@ -14,12 +14,12 @@ examples for `models.GloVe`.
 Taught in `tutorials/07_glove.py`.
 """
 
-from numbers import Integral
-
 import numpy as np
-import scipy.sparse
 
+from keras_embeddings._validation import boolean, number, positive_int
 from keras_embeddings.errors import InvalidInputError
+
+__all__ = ["cooccurrence", "cooccurrence_pairs"]
 
 
 def cooccurrence(
@@ -71,30 +71,25 @@ def cooccurrence(
     Example:
 
     ```python
-    ngrams = np.array([[0, 1, 2, 3], [1, 2, 2, 0]])
-    cooccurrence(ngrams, 4, symmetric=False)[1, 2]  # 2.0: "1 2" twice
-    cooccurrence(ngrams, 4, symmetric=False, delta_smoothing=0.5, log=True)
+    >>> import numpy as np
+    >>> from keras_embeddings.datasets import cooccurrence
+    >>> ngrams = np.array([[0, 1, 2, 3], [1, 2, 2, 0]])
+    >>> counts = cooccurrence(ngrams, 4, symmetric=False)
+    >>> counts  # "1 2" twice
+    array([[0., 1., 0., 0.],
+           [0., 0., 2., 0.],
+           [1., 0., 1., 1.],
+           [0., 0., 0., 0.]])
+    >>> # symmetric: 2 + 0 pairs "2 1", plus 0.5, then the log
+    >>> float(cooccurrence(ngrams, 4, delta_smoothing=0.5, log=True)[1, 2])
+    0.916...
     ```
     """
-    if (
-        not isinstance(vocabulary_size, Integral)
-        or isinstance(vocabulary_size, bool)
-        or vocabulary_size < 1
-    ):
-        raise InvalidInputError(
-            "`vocabulary_size` must be a positive integer. "
-            f"Received: vocabulary_size={vocabulary_size!r}"
-        )
-    vocabulary_size = int(vocabulary_size)
-    try:
-        delta_smoothing = float(delta_smoothing)
-    except (TypeError, ValueError):
-        delta_smoothing = float("nan")
-    if not delta_smoothing >= 0 or not np.isfinite(delta_smoothing):
-        raise InvalidInputError(
-            "`delta_smoothing` must be a number >= 0. "
-            f"Received: delta_smoothing={delta_smoothing!r}"
-        )
+    vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
+    delta_smoothing = number("delta_smoothing", delta_smoothing, low=0)
+    symmetric = boolean("symmetric", symmetric)
+    log = boolean("log", log)
+    sparse = boolean("sparse", sparse)
     if log and delta_smoothing == 0:
         raise InvalidInputError(
             "`log=True` needs `delta_smoothing > 0`: the log of a pair that never "
@@ -110,6 +105,8 @@ def cooccurrence(
 
     first, second = _adjacent_pairs(ngrams_or_sequences, vocabulary_size)
     if sparse:
+        import scipy.sparse  # here: importing the datasets stays light
+
         counts = scipy.sparse.coo_array(
             (np.ones(len(first)), (first, second)),
             shape=(vocabulary_size, vocabulary_size),
@@ -210,10 +207,15 @@ def cooccurrence_pairs(matrix):
     Example:
 
     ```python
-    pairs, values = cooccurrence_pairs(np.array([[1.0, 2.0], [3.0, 4.0]]))
-    # pairs [[0, 0], [0, 1], [1, 0], [1, 1]], values [1., 2., 3., 4.]
+    >>> import numpy as np
+    >>> from keras_embeddings.datasets import cooccurrence_pairs
+    >>> pairs, values = cooccurrence_pairs(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> pairs.tolist(), values.tolist()
+    ([[0, 0], [0, 1], [1, 0], [1, 1]], [1.0, 2.0, 3.0, 4.0])
     ```
     """
+    import scipy.sparse
+
     if scipy.sparse.issparse(matrix):
         coo = scipy.sparse.coo_array(matrix)
         coo.sum_duplicates()

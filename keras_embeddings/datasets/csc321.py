@@ -15,35 +15,42 @@ partially trained parameters (`partially_trained*.pk`).
   shape `(N, 4)`, 1-based ids that index the 251-word vocabulary
   `["[MASK]"] + words`, so id 0 is free for the mask.
 
-Pickles from outside are untrusted. `safe_load_pickle` unpickles with an
-allow-list that admits NumPy arrays, dtypes and scalars (plus the lists,
-dicts, strings and numbers the pickle protocol builds by itself); any other
-global, such as `os.system`, raises `InvalidInputError` before it is called.
-Python 2 pickles (the course's files) load with `encoding="latin1"`.
+Pickles from outside are untrusted: `data.pk` is read with
+`io_utils.safe_load_pickle`, which admits NumPy arrays and plain data only.
+The partially trained parameters are read by `csc321_params`.
 
-Tutorial: `tutorials/08_neural_language_model.py`.
-
-Example:
-
-```python
-from keras_embeddings.datasets import load_csc321
-
-data = load_csc321("../shared/data/csc321")  # or load_csc321() to download
-inputs, targets = data.train
-inputs.shape, targets.shape  # ((372500, 3), (372500,))
-data.vocabulary[:3]  # ['all', 'set', 'just']
-```
+Tutorial: `tutorials/08_neural_language_model.py`. With the course's data
+(`../shared/data/csc321`, or `load_csc321()` to download it),
+`load_csc321(path).train` holds inputs of shape (372500, 3) and targets of
+shape (372500,), and the vocabulary starts `['all', 'set', 'just']`.
 """
 
-import codecs
 import os
-import pickle
 from typing import NamedTuple
 
 import numpy as np
 
+from keras_embeddings._validation import one_of
+from keras_embeddings.datasets.csc321_params import (
+    CLASSIC_PARAM_NAMES,
+    _word_list,
+    load_classic_params,
+)
 from keras_embeddings.errors import InvalidInputError, MissingInputError
-from keras_embeddings.io_utils import ensure_writable_dir
+from keras_embeddings.io_utils import ensure_writable_dir, safe_load_pickle
+
+# Kept importable from here: the unpickler (now in io_utils) and the
+# parameter files (now in csc321_params) lived in this module.
+__all__ = [
+    "CLASSIC_PARAM_NAMES",
+    "CSC321Data",
+    "CSC321_URL",
+    "MASK_TOKEN",
+    "VARIANTS",
+    "load_classic_params",
+    "load_csc321",
+    "safe_load_pickle",
+]
 
 # The course archive (seed 002 §2): data.pk, partially_trained.pk,
 # raw_sentences.txt. Its sha256 is not published; pass `file_hash=` to pin it.
@@ -51,13 +58,6 @@ CSC321_URL = "http://www.cs.columbia.edu/~zemel/Class/Nndl/files/a1_data.tar.gz"
 
 VARIANTS = ("next_word", "masked")
 MASK_TOKEN = "[MASK]"
-CLASSIC_PARAM_NAMES = (
-    "word_embedding_weights",
-    "embed_to_hid_weights",
-    "hid_to_output_weights",
-    "hid_bias",
-    "output_bias",
-)
 _SPLITS = ("train", "valid", "test")
 _MAT_FIELDS = {"train": "trainData", "valid": "validData", "test": "testData"}
 
@@ -70,219 +70,20 @@ class CSC321Data(NamedTuple):
     `variant="masked"` each split is one int32 array of shape `(N, 4)` with
     1-based ids (0 is `[MASK]`). `vocabulary` is a list of str whose index is
     the id.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.datasets import CSC321Data
+    >>> CSC321Data._fields
+    ('train', 'valid', 'test', 'vocabulary')
+    ```
     """
 
     train: object
     valid: object
     test: object
     vocabulary: list
-
-
-# --------------------------------------------------------------- pickles --
-
-
-def _numpy_globals():
-    """(module, name) -> object for every global a NumPy pickle may name."""
-    try:  # NumPy >= 2 keeps the implementation in numpy._core.
-        from numpy._core import multiarray, numeric
-    except ImportError:  # pragma: no cover - NumPy 1.x
-        from numpy.core import multiarray, numeric
-
-    allowed = {("numpy", "ndarray"): np.ndarray, ("numpy", "dtype"): np.dtype}
-    for package in ("numpy.core", "numpy._core"):
-        allowed[(f"{package}.multiarray", "_reconstruct")] = multiarray._reconstruct
-        allowed[(f"{package}.multiarray", "scalar")] = multiarray.scalar
-        # Protocol 5 (Python 3.14's default) stores arrays through _frombuffer.
-        allowed[(f"{package}.numeric", "_frombuffer")] = numeric._frombuffer
-    return allowed
-
-
-def _latin1_encode(text, encoding="latin1", errors="strict"):
-    """`_codecs.encode` as protocol 2 uses it for bytes, and nothing more.
-
-    Python 3 writes `bytes` into a protocol-2 pickle as
-    `_codecs.encode(text, "latin1")`; any other codec is refused.
-    """
-    if not isinstance(text, str) or codecs.lookup(encoding).name != "iso8859-1":
-        raise pickle.UnpicklingError(
-            "`_codecs.encode` is only allowed with a str and the latin1 codec. "
-            f"Received: encoding={encoding!r}"
-        )
-    return codecs.encode(text, "latin1", errors)
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """An unpickler that resolves only the globals NumPy data needs."""
-
-    _allowed = None
-
-    def __init__(self, file, path):
-        super().__init__(file, encoding="latin1")
-        self._path = path
-        if _SafeUnpickler._allowed is None:
-            _SafeUnpickler._allowed = {
-                **_numpy_globals(),
-                ("_codecs", "encode"): _latin1_encode,
-            }
-
-    def find_class(self, module, name):
-        try:
-            return self._allowed[(module, name)]
-        except KeyError:
-            raise InvalidInputError(
-                f"Refusing to load {self._path!r}: the pickle names the global "
-                f"`{module}.{name}`, which could run code. Only NumPy arrays, "
-                "lists, dicts, strings and numbers are allowed; nothing in the "
-                "file was executed. Load it only if you trust its source."
-            ) from None
-
-
-def safe_load_pickle(path):
-    """Unpickle an untrusted file that holds only data.
-
-    Lists, dicts, tuples, strings, bytes, numbers, booleans and `None` come
-    from the pickle opcodes themselves; the only globals resolved are those
-    of NumPy arrays, dtypes and scalars (`numpy.ndarray`, `numpy.dtype`,
-    `numpy.core.multiarray._reconstruct` / `.scalar` and their `numpy._core`
-    spellings, `numpy._core.numeric._frombuffer` for protocol 5) and
-    `_codecs.encode` restricted to latin1 (how Python 3 writes bytes at
-    protocol 2). Every other global, such as `os.system` or
-    `builtins.open`, raises before anything is called. Python 2 pickles load
-    with `encoding="latin1"`, so byte strings inside NumPy arrays come back
-    intact.
-
-    Args:
-        path: str or path-like, the pickle file.
-
-    Returns:
-        The unpickled object.
-
-    Raises:
-        MissingInputError: `path` is not a file.
-        InvalidInputError: the file names a forbidden global, or is not a
-            pickle, or is truncated.
-
-    Example:
-
-    ```python
-    import pickle, tempfile, numpy as np
-    path = tempfile.mktemp(suffix=".pk")
-    with open(path, "wb") as f:
-        pickle.dump({"w": np.eye(2)}, f)
-    safe_load_pickle(path)["w"]  # array([[1., 0.], [0., 1.]])
-    ```
-    """
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise MissingInputError(
-            f"Pickle file {path!r} not found. Check the path (a folder is not "
-            "accepted here)."
-        )
-    with open(path, "rb") as f:
-        try:
-            return _SafeUnpickler(f, path).load()
-        except InvalidInputError:
-            raise
-        except Exception as e:  # Truncated or garbage bytes fail in many ways.
-            raise InvalidInputError(
-                f"{path!r} is not a readable pickle (it may be truncated or "
-                f"another kind of file): {type(e).__name__}: {e}"
-            ) from None
-
-
-def load_classic_params(path):
-    """Read the assignment's partially trained parameters (`*.pk`).
-
-    The files hold a dict with the vocabulary and five float64 arrays:
-    `word_embedding_weights` (V, D), `embed_to_hid_weights` (H, N·D),
-    `hid_to_output_weights` (K·V, H), `hid_bias` (H,) and `output_bias`
-    (K·V,), where N is the number of context words and K the number of
-    output positions (1 for the next-word lab, 4 for the masked lab).
-    `partially_trained_3ctx.pk` has V=250, D=8, H=64, N=3, K=1;
-    `partially_trained_masked.pk` has V=251 (`[MASK]` first), D=16, H=128,
-    N=4, K=4. The dict feeds `NGramLanguageModel.set_classic_params`.
-
-    Args:
-        path: str or path-like, the `.pk` file (loaded with
-            `safe_load_pickle`).
-
-    Returns:
-        A pair `(params, vocabulary)`: dict name -> float64 array with the
-        five keys above, and the vocabulary as a list of str.
-
-    Example:
-
-    ```python
-    params, vocabulary = load_classic_params(
-        "../shared/data/csc321/partially_trained_3ctx.pk"
-    )
-    params["word_embedding_weights"].shape  # (250, 8)
-    ```
-    """
-    obj = safe_load_pickle(path)
-    path = os.fspath(path)
-    if not isinstance(obj, dict):
-        raise InvalidInputError(
-            f"{path!r} must hold a dict of parameters. Received: {type(obj).__name__}"
-        )
-    missing = [key for key in ("vocab",) + CLASSIC_PARAM_NAMES if key not in obj]
-    if missing:
-        raise InvalidInputError(
-            f"{path!r} lacks the field(s) {missing}; the assignment's parameter "
-            f"files hold 'vocab' and {list(CLASSIC_PARAM_NAMES)}. "
-            f"Found: {sorted(map(str, obj))}"
-        )
-    params = {}
-    for name in CLASSIC_PARAM_NAMES:
-        try:
-            params[name] = np.array(obj[name], dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InvalidInputError(
-                f"`{name}` in {path!r} must be a numeric array. "
-                f"Received: {type(obj[name]).__name__}"
-            ) from None
-    vocabulary = _word_list(obj["vocab"], path)
-    _check_param_shapes(params, len(vocabulary), path)
-    return params, vocabulary
-
-
-def _check_param_shapes(params, vocabulary_size, path):
-    embeddings = params["word_embedding_weights"]
-    embed_to_hid = params["embed_to_hid_weights"]
-    hid_to_output = params["hid_to_output_weights"]
-    shapes = {name: value.shape for name, value in params.items()}
-    ok = (
-        embeddings.ndim == 2
-        and embed_to_hid.ndim == 2
-        and hid_to_output.ndim == 2
-        and embeddings.shape[0] == vocabulary_size
-        and embeddings.shape[1] > 0
-        and embed_to_hid.shape[1] % embeddings.shape[1] == 0
-        and hid_to_output.shape[1] == embed_to_hid.shape[0]
-        and hid_to_output.shape[0] % vocabulary_size == 0
-        and params["hid_bias"].shape == (embed_to_hid.shape[0],)
-        and params["output_bias"].shape == (hid_to_output.shape[0],)
-    )
-    if not ok:
-        raise InvalidInputError(
-            f"The parameter shapes in {path!r} do not fit together for a "
-            f"vocabulary of {vocabulary_size} words: {shapes}. Expected "
-            "word_embedding_weights (V, D), embed_to_hid_weights (H, N*D), "
-            "hid_to_output_weights (K*V, H), hid_bias (H,), output_bias (K*V,)."
-        )
-
-
-def _word_list(words, path):
-    """A list of plain str from a list/array of str, np.str_ or bytes."""
-    try:
-        items = list(np.asarray(words, dtype=object).ravel())
-    except TypeError:
-        items = None
-    if not items or not all(isinstance(w, (str, bytes)) for w in items):
-        raise InvalidInputError(
-            f"The vocabulary in {path!r} must be a non-empty list of words."
-        )
-    return [w.decode("latin1") if isinstance(w, bytes) else str(w) for w in items]
 
 
 # ------------------------------------------------------------ the 4-grams --
@@ -333,16 +134,30 @@ def load_csc321(
 
     Example:
 
+    A tiny `data.pk` in the course's next-word layout (0-based ids):
+
     ```python
-    data = load_csc321("../shared/data/csc321", variant="masked")
-    data.train.shape  # (372500, 4)
-    data.vocabulary[:2]  # ['[MASK]', 'all']
+    >>> import pickle
+    >>> import numpy as np
+    >>> from keras_embeddings.datasets import load_csc321
+    >>> data = {"vocab": ["all", "set", "just"]}
+    >>> for split in ("train", "valid", "test"):
+    ...     data[f"{split}_inputs"] = np.array([[0, 1, 2], [2, 1, 0]])
+    ...     data[f"{split}_targets"] = np.array([2, 0])
+    >>> with open("data.pk", "wb") as f:
+    ...     pickle.dump(data, f)
+    >>> inputs, targets = load_csc321(".").train
+    >>> inputs.tolist(), targets.tolist()
+    ([[0, 1, 2], [2, 1, 0]], [2, 0])
+    >>> masked = load_csc321(".", variant="masked")
+    >>> masked.train.tolist(), masked.vocabulary
+    ([[1, 2, 3, 3], [3, 2, 1, 1]], ['[MASK]', 'all', 'set', 'just'])
     ```
+
+    The course's own data gives `load_csc321("../shared/data/csc321",
+    variant="masked").train.shape == (372500, 4)`.
     """
-    if variant not in VARIANTS:
-        raise InvalidInputError(
-            f'`variant` must be "next_word" or "masked". Received: variant={variant!r}'
-        )
+    one_of("variant", variant, VARIANTS)
     if path is None:
         path = _download(origin, file_hash, cache_dir)
     file = _data_file(path)
@@ -366,7 +181,8 @@ def _download(origin, file_hash, cache_dir):
 
     if cache_dir is not None:
         # get_file silently falls back to /tmp/.keras when the folder is missing.
-        cache_dir = ensure_writable_dir(os.path.expanduser(os.fspath(cache_dir)))
+        cache_dir = os.path.expanduser(os.fspath(cache_dir))
+        cache_dir = ensure_writable_dir(cache_dir, "cache_dir")
     try:
         folder = keras.utils.get_file(
             fname="a1_data",

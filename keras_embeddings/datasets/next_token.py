@@ -19,7 +19,14 @@ Taught in `tutorials/04_next_token_lstm.py`.
 
 import numpy as np
 
+from keras_embeddings._validation import (
+    number,
+    optional_positive_int,
+    positive_int,
+)
 from keras_embeddings.errors import InvalidInputError
+
+__all__ = ["next_token_dataset", "next_token_windows"]
 
 
 def _flatten(sequences):
@@ -39,29 +46,9 @@ def _flatten(sequences):
 
 
 def _check(sequence_length, batch_size, validation_split):
-    if isinstance(sequence_length, bool) or not isinstance(
-        sequence_length, (int, np.integer)
-    ):
-        raise InvalidInputError(
-            "`sequence_length` must be a positive integer. "
-            f"Received: sequence_length={sequence_length!r}"
-        )
-    if sequence_length < 1:
-        raise InvalidInputError(
-            "`sequence_length` must be a positive integer. "
-            f"Received: sequence_length={sequence_length}"
-        )
-    if batch_size is not None and (
-        not isinstance(batch_size, (int, np.integer)) or batch_size < 1
-    ):
-        raise InvalidInputError(
-            f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}"
-        )
-    if not 0 <= validation_split < 1:
-        raise InvalidInputError(
-            "`validation_split` must be in [0, 1). "
-            f"Received: validation_split={validation_split!r}"
-        )
+    positive_int("sequence_length", sequence_length)
+    optional_positive_int("batch_size", batch_size)
+    number("validation_split", validation_split, 0, 1, high_open=True)
 
 
 def _targets(ids, starts):
@@ -117,6 +104,7 @@ def next_token_windows(sequences, sequence_length):
     Example:
 
     ```python
+    >>> from keras_embeddings.datasets import next_token_windows
     >>> x, y = next_token_windows([[4, 2, 7, 1]], sequence_length=2)
     >>> x.tolist(), y.tolist()
     ([[4, 0], [4, 2], [2, 7]], [2, 7, 1])
@@ -162,8 +150,13 @@ def next_token_dataset(
     Example:
 
     ```python
-    train, val = next_token_dataset([[4, 2, 7, 1, 3]] * 10, 3, batch_size=4)
-    x, y = next(iter(train))  # x: (4, 3) int32, y: (4,) int32
+    >>> from keras_embeddings.datasets import next_token_dataset
+    >>> train, val = next_token_dataset([[4, 2, 7, 1, 3]] * 10, 3, batch_size=4)
+    >>> x, y = next(iter(train))
+    >>> x.shape, x.dtype.name, y.shape
+    (TensorShape([4, 3]), 'int32', TensorShape([4]))
+    >>> sum(len(y) for _, y in val)  # the last 10% of the 40 targets
+    4
     ```
     """
     import tensorflow as tf

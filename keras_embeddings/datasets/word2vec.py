@@ -41,73 +41,43 @@ XLA-compiled training steps run 2 to 3 times slower afterwards.
 Taught in `tutorials/06_word2vec_at_scale.py`.
 """
 
-import itertools
 import math
+from types import MappingProxyType
 
 import numpy as np
 
-from keras_embeddings._validation import positive_int
+from keras_embeddings._validation import number, one_of, positive_int
+from keras_embeddings.datasets._word2vec_examples import Examples, flatten, grouped
 from keras_embeddings.errors import InvalidInputError
 
+__all__ = [
+    "WORD2VEC_DEFAULTS",
+    "keep_probabilities",
+    "negative_sampling_distribution",
+    "word2vec_dataset",
+]
+
+# The one place for word2vec's defaults, read by `word2vec_dataset`,
+# `pipelines.train_word2vec` and `keras-embeddings train --model
+# skipgram|cbow`: gensim's `window`, `negative`, `sample` and `ns_exponent`,
+# and the batches measured against gensim (benchmarks/word2vec_vs_gensim.py,
+# the figures in README): skip-gram 4096 pairs sharing negatives over 32,
+# CBOW 1024 centers over 8 (CBOW diverges at 4096 on a 250-word vocabulary
+# and agrees less with gensim at 2048 or sharing over 32).
+WORD2VEC_DEFAULTS = MappingProxyType(
+    {
+        "window_size": 5,
+        "negatives": 5,
+        "sample": 1e-3,
+        "ns_exponent": 0.75,
+        "batch_size": MappingProxyType({"skipgram": 4096, "cbow": 1024}),
+        "shared_negatives": MappingProxyType({"skipgram": 32, "cbow": 8}),
+    }
+)
 _MODELS = ("skipgram", "cbow")
 _BLOCK_TOKENS = 2**17
-# Defaults measured against gensim (benchmarks/word2vec_vs_gensim.py): CBOW
-# diverges at 4096 on a small vocabulary and loses quality sharing over 8.
-_DEFAULT_BATCH_SIZE = {"skipgram": 4096, "cbow": 1024}
-_DEFAULT_SHARED = {"skipgram": 32, "cbow": 8}
 _PREFETCH = 8
 _STACK = 16  # batches handed to tf.data at once
-
-
-def _flatten(sequences, vocabulary_size):
-    """Concatenated non-zero ids and the document index of each."""
-    if isinstance(sequences, np.ndarray) and sequences.ndim == 1:
-        sequences = [sequences]
-    sequences = list(sequences)
-    flat = _flatten_lists(sequences)
-    if flat is None:  # arrays, or anything unusual: one document at a time
-        ids, docs = [], []
-        for i, seq in enumerate(sequences):
-            seq = np.asarray(seq).reshape(-1)
-            if seq.size and not np.issubdtype(seq.dtype, np.integer):
-                raise InvalidInputError(
-                    "`sequences` must hold integer word ids (e.g. "
-                    f"Tokenizer.texts_to_sequences). Received dtype {seq.dtype}."
-                )
-            ids.append(seq.astype(np.int64))
-            docs.append(np.full(len(seq), i, dtype=np.int64))
-        ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
-        docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
-    else:
-        ids, docs = flat
-    kept = ids != 0  # 0 is padding; gensim drops unknown words too
-    ids, docs = ids[kept], docs[kept]
-    if ids.size and (ids.min() < 0 or ids.max() >= vocabulary_size):
-        bad = ids.min() if ids.min() < 0 else ids.max()
-        raise InvalidInputError(
-            f"`sequences` ids must be in [0, vocabulary_size={vocabulary_size}). "
-            f"Received id {bad}."
-        )
-    return ids.astype(np.int32), docs.astype(np.int32)
-
-
-def _flatten_lists(sequences):
-    """`(ids, docs)` of lists of int ids in one NumPy call, or None.
-
-    `Tokenizer.texts_to_sequences` gives lists; converting ~100k short ones
-    one by one costs a second, this a few hundredths.
-    """
-    if not all(type(seq) in (list, tuple) for seq in sequences):
-        return None
-    try:
-        ids = np.array(list(itertools.chain.from_iterable(sequences)))
-    except (ValueError, TypeError):
-        return None
-    if ids.ndim != 1 or (ids.size and not np.issubdtype(ids.dtype, np.integer)):
-        return None  # the loop names the problem
-    lengths = np.fromiter(map(len, sequences), np.int64, count=len(sequences))
-    docs = np.repeat(np.arange(len(sequences), dtype=np.int64), lengths)
-    return ids.astype(np.int64), docs
 
 
 def keep_probabilities(counts, sample):
@@ -124,10 +94,10 @@ def keep_probabilities(counts, sample):
     Example:
 
     ```python
+    >>> from keras_embeddings.datasets import keep_probabilities
     >>> # 1000 words, threshold t = 10: (sqrt(900 / 10) + 1) * 10 / 900 = 0.117
-    >>> keep_probabilities(np.array([0, 900, 90, 10]), sample=0.01).round(3).tolist()
+    >>> keep_probabilities([0, 900, 90, 10], sample=0.01).round(3).tolist()
     [1.0, 0.117, 0.444, 1.0]
-
     ```
     """
     counts = np.asarray(counts, dtype=np.float64)
@@ -149,6 +119,15 @@ def negative_sampling_distribution(counts, ns_exponent=0.75):
 
     Returns:
         float64 array summing to 1, 0 where `counts == 0`.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.datasets import negative_sampling_distribution
+    >>> # 16 ** 0.75 = 8 and 1 ** 0.75 = 1: the frequent word drawn 8 times as often
+    >>> negative_sampling_distribution([0, 16, 1]).round(3).tolist()
+    [0.0, 0.889, 0.111]
+    ```
     """
     counts = np.asarray(counts, dtype=np.float64)
     weights = np.where(counts > 0, counts ** float(ns_exponent), 0.0)
@@ -156,10 +135,6 @@ def negative_sampling_distribution(counts, ns_exponent=0.75):
 
 
 def _check(model, window_size, negatives, sample, ns_exponent, batch_size, shared):
-    if model not in _MODELS:
-        raise InvalidInputError(
-            f"`model` must be one of {list(_MODELS)}. Received: model={model!r}"
-        )
     positive_int("window_size", window_size)
     positive_int("negatives", negatives)
     positive_int("batch_size", batch_size)
@@ -170,124 +145,18 @@ def _check(model, window_size, negatives, sample, ns_exponent, batch_size, share
             f"of 2, or shared_negatives=1). Received: batch_size={batch_size}, "
             f"shared_negatives={shared}"
         )
-    if not (isinstance(sample, (int, float)) and 0 <= sample):
-        raise InvalidInputError(
-            f"`sample` must be a number >= 0 (0 disables subsampling). "
-            f"Received: sample={sample!r}"
-        )
-    if not (isinstance(ns_exponent, (int, float)) and math.isfinite(ns_exponent)):
-        raise InvalidInputError(
-            f"`ns_exponent` must be a finite number. Received: ns_exponent="
-            f"{ns_exponent!r}"
-        )
-
-
-class _Examples:
-    """Vectorized NumPy: a block of tokens -> its examples, for one epoch's draw."""
-
-    def __init__(self, ids, docs, keep, cum, model, window_size, negatives,
-                 shrink_windows, shuffle):  # fmt: skip
-        self.ids, self.docs, self.keep, self.cum = ids, docs, keep, cum
-        self.subsample = bool((keep < 1).any())
-        self.model = model
-        self.window = window_size
-        self.negatives = negatives
-        self.shrink = shrink_windows
-        self.shuffle = shuffle
-        self.num_blocks = max(1, -(-len(ids) // _BLOCK_TOKENS))
-        offsets = np.r_[np.arange(-window_size, 0), np.arange(1, window_size + 1)]
-        self.offsets = offsets.astype(np.int32)  # int32 halves the memory traffic
-
-    def _windows(self, block, rng):
-        """The kept tokens of block `block` and each one's context `[low, high)`."""
-        start = block * _BLOCK_TOKENS
-        ids = self.ids[start : start + _BLOCK_TOKENS]
-        docs = self.docs[start : start + _BLOCK_TOKENS]
-        if self.subsample:  # gensim: drop before windowing, redrawn each epoch
-            kept = rng.random(len(ids)) < self.keep[ids]
-            ids, docs = ids[kept], docs[kept]  # docs stay sorted
-        n = len(ids)
-        if self.shrink:  # word2vec's dynamic window: reach uniform in 1..window
-            reach = rng.integers(1, self.window + 1, size=n, dtype=np.int32)
-        else:
-            reach = np.full(n, self.window, dtype=np.int32)
-        # Context positions of each token: its document's [first, last)
-        # range cut to [position - reach, position + reach].
-        position = np.arange(n, dtype=np.int32)
-        first = np.searchsorted(docs, docs, side="left").astype(np.int32)
-        last = np.searchsorted(docs, docs, side="right").astype(np.int32)
-        low = np.maximum(first, position - reach)  # (n,)
-        high = np.minimum(last, position + reach + 1)  # (n,)
-        return ids, low, high
-
-    def count(self, block, rng):
-        """How many examples `block(block, rng)` makes, without making them."""
-        _, low, high = self._windows(block, rng)
-        sizes = high - low - 1  # context words of each center
-        return int(sizes.sum() if self.model == "skipgram" else (sizes > 0).sum())
-
-    def block(self, block, rng):
-        """Every example of token block `block` (`_BLOCK_TOKENS` tokens)."""
-        ids, low, high = self._windows(block, rng)
-        n = len(ids)
-        if self.shuffle and self.model == "cbow":
-            centers = rng.permutation(n).astype(np.int32)
-            low, high = low[centers], high[centers]
-        else:  # skip-gram shuffles its pairs below
-            centers = np.arange(n, dtype=np.int32)
-        j = centers[:, None] + self.offsets[None, :]  # (n, 2 * window)
-        valid = (j >= low[:, None]) & (j < high[:, None])
-        center = ids[centers]  # (n,)
-        if self.model == "skipgram":
-            # Row-major like `valid`: each center once per context word.
-            target, context = np.repeat(center, high - low - 1), ids[j[valid]]
-            if self.shuffle:
-                # Shuffled pairs, not centers: the pairs of one center would
-                # otherwise be neighbours and share their negatives
-                # (`shared_negatives`), one draw for all of the center's
-                # context words instead of one per pair, which costs quality
-                # (agreement with gensim 0.89 -> 0.92 on the built-in corpus).
-                order = rng.permutation(len(target)).astype(np.int32)
-                target, context = target[order], context[order]
-            return target, context
-        has_context = high - low > 1
-        context = np.where(valid, ids[np.clip(j, 0, max(n - 1, 0))], 0)
-        return context[has_context], center[has_context]
-
-    def _block_rngs(self, rng):
-        # One generator per block, so that `count` and `block` draw the same
-        # subsample and windows whatever order the blocks come in.
-        seeds = rng.integers(0, 2**63, size=self.num_blocks)
-        return [np.random.default_rng(seed) for seed in seeds]
-
-    def epoch(self, rng):
-        """Yield `(x, y)` example arrays, block after block, for one epoch."""
-        rngs = self._block_rngs(rng)
-        order = (
-            rng.permutation(self.num_blocks) if self.shuffle else range(self.num_blocks)
-        )
-        for block in order:
-            yield self.block(block, rngs[block])
-
-    def count_epoch(self, rng):
-        """The number of examples `epoch(rng)` yields (rng: a fresh generator)."""
-        rngs = self._block_rngs(rng)
-        return sum(self.count(block, rngs[block]) for block in range(self.num_blocks))
-
-    def sample_negatives(self, size, rng):
-        """Ids drawn with probability `count ** ns_exponent` (gensim's cum_table)."""
-        draws = rng.integers(0, self.cum[-1], size=size)
-        return np.searchsorted(self.cum, draws, side="right").astype(np.int32)
+    number("sample", sample, low=0)  # 0 disables subsampling
+    number("ns_exponent", ns_exponent)
 
 
 def word2vec_dataset(
     sequences,
     vocabulary_size,
     model="skipgram",
-    window_size=5,
-    negatives=5,
-    sample=1e-3,
-    ns_exponent=0.75,
+    window_size=WORD2VEC_DEFAULTS["window_size"],
+    negatives=WORD2VEC_DEFAULTS["negatives"],
+    sample=WORD2VEC_DEFAULTS["sample"],
+    ns_exponent=WORD2VEC_DEFAULTS["ns_exponent"],
     batch_size=None,
     shared_negatives=None,
     shrink_windows=True,
@@ -312,7 +181,8 @@ def word2vec_dataset(
         ns_exponent: float, negatives are drawn with probability
             `count ** ns_exponent`.
         batch_size: int, examples per batch (pairs for skip-gram, center
-            words for CBOW); None: 4096 for skip-gram, 1024 for CBOW.
+            words for CBOW); None: 4096 for skip-gram, 1024 for CBOW
+            (`WORD2VEC_DEFAULTS`).
             Large batches train fastest, but a word's
             update adds up over its occurrences in a batch: with a
             vocabulary of a few hundred words, 8192 already diverges at
@@ -361,14 +231,19 @@ def word2vec_dataset(
     Example:
 
     ```python
-    ds = word2vec_dataset([[1, 2, 3, 4, 5, 6]] * 20, vocabulary_size=7,
-                          sample=0, batch_size=64, shared_negatives=1, seed=0)
-    (target, context, negative_ids), labels, weights = next(iter(ds))
-    # target, context: (64,) int32; negative_ids: (64, 5); labels: (64, 6)
-    model = keras_embeddings.models.SkipGram(7, embedding_dim=8)
-    model.compile(decay_steps=5 * int(ds.cardinality()))
-    model.fit(ds, epochs=5)
+    >>> from keras_embeddings.datasets import word2vec_dataset
+    >>> ds = word2vec_dataset([[1, 2, 3, 4, 5, 6]] * 20, vocabulary_size=7,
+    ...                       sample=0, batch_size=64, shared_negatives=1, seed=0)
+    >>> int(ds.cardinality())  # steps per epoch
+    7
+    >>> (target, context, negative_ids), labels, weights = next(iter(ds))
+    >>> target.shape, context.shape, negative_ids.shape, labels.shape
+    (TensorShape([64]), TensorShape([64]), TensorShape([64, 5]), TensorShape([64, 6]))
     ```
+
+    Train with `models.SkipGram(7, embedding_dim=8)`, compiled with
+    `decay_steps=epochs * int(ds.cardinality())`, then `model.fit(ds,
+    epochs=epochs)`.
 
     Iterating the dataset from two places at once is not supported (one
     epoch is one pass of a shared NumPy state).
@@ -376,13 +251,15 @@ def word2vec_dataset(
     import tensorflow as tf
 
     vocabulary_size = positive_int("vocabulary_size", vocabulary_size, minimum=2)
+    model = one_of("model", model, _MODELS)
     if batch_size is None:
-        batch_size = _DEFAULT_BATCH_SIZE.get(model, 4096)
+        batch_size = WORD2VEC_DEFAULTS["batch_size"][model]
     if shared_negatives is None and isinstance(batch_size, (int, np.integer)):
-        shared_negatives = math.gcd(int(batch_size), _DEFAULT_SHARED.get(model, 32))
+        shared = WORD2VEC_DEFAULTS["shared_negatives"][model]
+        shared_negatives = math.gcd(int(batch_size), shared)
     _check(model, window_size, negatives, sample, ns_exponent, batch_size,
            shared_negatives)  # fmt: skip
-    ids, docs = _flatten(sequences, vocabulary_size)
+    ids, docs = flatten(sequences, vocabulary_size)
     counts = np.bincount(ids, minlength=vocabulary_size)
     keep = keep_probabilities(counts, sample)
     if ids.size == 0 or not (docs[1:] == docs[:-1]).any():
@@ -393,8 +270,8 @@ def word2vec_dataset(
     # Gensim's `cum_table`: cumulative probabilities on integers in [0, 2**31].
     probability = negative_sampling_distribution(counts, ns_exponent)
     cum = np.round(np.cumsum(probability) * 2**31).astype(np.int64)
-    examples = _Examples(ids, docs, keep, cum, model, window_size, negatives,
-                         shrink_windows, shuffle)  # fmt: skip
+    examples = Examples(ids, docs, keep, cum, model, window_size, negatives,
+                        shrink_windows, shuffle, _BLOCK_TOKENS)  # fmt: skip
     if seed is not None:
         seed = positive_int("seed", seed, minimum=0)
     base = np.random.SeedSequence(seed).entropy if seed is None else seed
@@ -446,7 +323,7 @@ def word2vec_dataset(
         if index == 0:
             rng = epoch_rng(state["epoch"])
             state["epoch"] += 1
-            state["stacks"] = _grouped(batches(rng), _STACK, stack, rng)
+            state["stacks"] = grouped(batches(rng), _STACK, stack, rng)
         return next(state["stacks"])
 
     x_shape = (2 * window_size,) if model == "cbow" else ()
@@ -473,14 +350,3 @@ def word2vec_dataset(
     dataset = tf.data.Dataset.range(stacks).map(to_tensors).unbatch()
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(steps))
     return dataset.prefetch(_PREFETCH)
-
-
-def _grouped(items, size, combine, rng):
-    group = []
-    for item in items:
-        group.append(item)
-        if len(group) == size:
-            yield combine(group, rng)
-            group = []
-    if group:
-        yield combine(group, rng)

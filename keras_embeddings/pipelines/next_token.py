@@ -1,0 +1,177 @@
+"""The main job: a next-token Embedding + LSTM model trained on a corpus.
+
+`train_next_token` is `keras-embeddings train` (`--model next-token`) as a
+function: Tokenizer -> next-token windows -> `models.NextTokenModel`, with a
+validation split and early stopping, then the outputs written into `out`.
+"""
+
+import os
+import time
+
+from keras_embeddings._validation import number, positive_int
+from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.pipelines._common import (
+    check_common,
+    finish,
+    output_folder,
+    quiet,
+    tokenized_corpus,
+)
+
+__all__ = ["train_next_token"]
+
+
+def train_next_token(
+    corpus=None,
+    out=None,
+    *,
+    encoding="utf-8",
+    epochs=15,
+    batch_size=128,
+    vocabulary_size=5000,
+    min_count=1,
+    embedding_dim=64,
+    learning_rate=3e-3,
+    sequence_length=8,
+    hidden_dim=128,
+    dropout=0.2,
+    patience=2,
+    validation_split=0.1,
+    prompt="the government",
+    seed=0,
+    verbose=1,
+    print_fn=print,
+):
+    """Train a next-word Embedding + LSTM model and write its outputs.
+
+    Reads the corpus, keeps the `vocabulary_size - 2` most frequent words
+    seen at least `min_count` times (the others become `<unk>`), trains
+    `models.NextTokenModel` with Adam on (up to `sequence_length` words ->
+    next word) windows, stops early on the validation loss, and writes into
+    `out`:
+
+        model.keras      the trained model (`keras.saving.load_model`)
+        vectors.txt      the word vectors, word2vec text format (no `<unk>`)
+        history.json     the loss and metric curves
+        plots/           history.png, embedding_pca.png
+        tensorboard/     scalars and the embedding projector
+
+    Every argument is checked, and the corpus read and tokenized, before
+    anything is trained or written; every file is written whole or not at
+    all (a failed run leaves no half-written file).
+
+    Args:
+        corpus: a text file, a folder or a glob (str or path-like), one
+            document per line; or a list of str documents; None: the built-in
+            Lee news corpus (`datasets.load_builtin_corpus`).
+        out: str or path-like, the output folder (created); None:
+            `runs/next-token`.
+        encoding: str, the corpus files' encoding.
+        epochs: int, the most epochs (early stopping may end sooner).
+        batch_size: int, windows per step.
+        vocabulary_size: int or None, the most ids kept (padding and `<unk>`
+            included), the most frequent words.
+        min_count: int, words seen fewer times become `<unk>`.
+        embedding_dim: int, the size of the word vectors.
+        learning_rate: float > 0, Adam's learning rate.
+        sequence_length: int, the longest context.
+        hidden_dim: int, the LSTM's units.
+        dropout: float in [0, 1), dropout after the LSTM.
+        patience: int >= 0, epochs without improvement before stopping.
+        validation_split: float in [0, 1), the share of windows held out
+            (the corpus's end); 0 monitors the training loss.
+        prompt: str, continued greedily by 12 words after training.
+        seed: int >= 0, seeds Keras, NumPy and the shuffling.
+        verbose: 0, 1 or 2, `fit`'s progress output.
+        print_fn: callable taking a str, prints the summary lines (corpus,
+            outputs, neighbours, continuation); None prints nothing.
+
+    Returns:
+        A `pipelines.TrainingResult`: the model, history, word vectors,
+        tokenizer, the paths written, the neighbours and the continuation.
+
+    Raises:
+        InvalidInputError: a bad argument or an unusable corpus (before
+            training), or an output folder that cannot be written.
+        MissingInputError: a corpus path that names no file.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.pipelines import train_next_token
+    >>> with open("story.txt", "w") as f:
+    ...     _ = f.write("the cat sat on the mat and the dog sat on the log\\n" * 5)
+    >>> result = train_next_token(
+    ...     corpus="story.txt", out="run", epochs=1, embedding_dim=4,
+    ...     hidden_dim=4, validation_split=0, prompt="the cat", verbose=0,
+    ...     print_fn=None)
+    >>> sorted(result.word_vectors)[:4], result.word_vectors["cat"].shape
+    (['and', 'cat', 'dog', 'log'], (4,))
+    >>> result.paths["vectors"], list(result.history.history)[:1]
+    ('run/vectors.txt', ['accuracy'])
+    >>> result.generated.split()[:2]
+    ['the', 'cat']
+    ```
+    """
+    started = time.perf_counter()
+    print_fn = quiet if print_fn is None else print_fn
+    check_common(epochs, batch_size, vocabulary_size, min_count, embedding_dim, seed)
+    number("learning_rate", learning_rate, low=0, low_open=True)
+    positive_int("sequence_length", sequence_length)
+    positive_int("hidden_dim", hidden_dim)
+    number("dropout", dropout, 0, 1, high_open=True)
+    positive_int("patience", patience, minimum=0)
+    number("validation_split", validation_split, 0, 1, high_open=True)
+    if not isinstance(prompt, str):
+        raise InvalidInputError(f"`prompt` must be a str. Received: prompt={prompt!r}")
+    out = output_folder(out, "next-token")
+    corpus = tokenized_corpus(corpus, encoding, vocabulary_size, min_count, "<unk>")
+
+    import keras
+
+    from keras_embeddings import callbacks, datasets, export
+    from keras_embeddings.io_utils import ensure_writable_dir
+    from keras_embeddings.models import NextTokenModel
+
+    vocabulary = corpus.vocabulary
+    keras.utils.set_random_seed(seed)
+    train_ds, val_ds = datasets.next_token_dataset(
+        corpus.sequences,
+        sequence_length,
+        batch_size=batch_size,
+        validation_split=validation_split,
+        seed=seed,
+    )
+    model = NextTokenModel(
+        len(vocabulary),
+        embedding_dim=embedding_dim,
+        hidden_dim=hidden_dim,
+        dropout=dropout,
+        sequence_length=sequence_length,
+        vocabulary=vocabulary,
+        oov_token="<unk>",
+    )
+    out = ensure_writable_dir(out, "out")  # after every check: no empty folder
+    print_fn(
+        f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
+        f"words, vocabulary {len(vocabulary)} (ids; 0 = padding, 1 = <unk>)."
+    )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    history = model.fit(
+        train_ds,
+        validation_data=val_ds,
+        epochs=epochs,
+        callbacks=callbacks.training_callbacks(
+            log_dir=os.path.join(out, "tensorboard"),
+            monitor="val_loss" if val_ds is not None else "loss",
+            patience=patience,
+            vocabulary=vocabulary,
+        ),
+        shuffle=False,  # the dataset reshuffles itself every epoch
+        verbose=verbose,
+    )
+    word_vectors = export.to_word_vectors(model, vocabulary)
+    word_vectors.pop("<unk>", None)
+    return finish(
+        corpus, out, model, history, word_vectors, print_fn, started, prompt=prompt
+    )

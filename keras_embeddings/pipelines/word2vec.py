@@ -1,0 +1,189 @@
+"""Word2vec (skip-gram or CBOW with negative sampling) trained on a corpus.
+
+`train_word2vec` is `keras-embeddings train --model skipgram|cbow` as a
+function: gensim's recipe and defaults on `datasets.word2vec_dataset`
+batches and `models.SkipGram` / `models.CBOWNegativeSampling`, then the
+same outputs as the main job.
+"""
+
+import os
+import time
+
+from keras_embeddings._validation import number, one_of, positive_int
+from keras_embeddings.datasets.word2vec import WORD2VEC_DEFAULTS
+from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.pipelines._common import (
+    check_common,
+    finish,
+    output_folder,
+    quiet,
+    tokenized_corpus,
+)
+
+__all__ = ["train_word2vec"]
+
+WORD2VEC_MODELS = ("skipgram", "cbow")
+
+
+def train_word2vec(
+    corpus=None,
+    out=None,
+    *,
+    model="skipgram",
+    encoding="utf-8",
+    epochs=5,
+    batch_size=None,
+    vocabulary_size=None,
+    min_count=5,
+    embedding_dim=100,
+    learning_rate=0.025,
+    window_size=WORD2VEC_DEFAULTS["window_size"],
+    negatives=WORD2VEC_DEFAULTS["negatives"],
+    sample=WORD2VEC_DEFAULTS["sample"],
+    seed=0,
+    verbose=1,
+    print_fn=print,
+):
+    """Train word2vec with negative sampling, gensim's way, and write its outputs.
+
+    Like gensim's `Word2Vec` (whose defaults these are: 100 dimensions,
+    window 5, 5 negatives, `sample=1e-3`, `min_count=5`, 5 epochs, SGD at
+    0.025 decaying linearly), words seen fewer than `min_count` times are
+    dropped, frequent words subsampled, and training runs `epochs` epochs on
+    the whole corpus (no validation split, no early stopping). Writes into
+    `out` the same files as `train_next_token` (`model.keras`,
+    `vectors.txt`, `history.json`, `plots/`, `tensorboard/` with the
+    projector). Every argument is checked, and the corpus read and
+    tokenized, before anything is trained or written.
+
+    Args:
+        corpus: a text file, a folder or a glob (str or path-like), one
+            document per line; or a list of str documents; None: the built-in
+            Lee news corpus.
+        out: str or path-like, the output folder; None: `runs/<model>`.
+        model: `"skipgram"` (`models.SkipGram`) or `"cbow"`
+            (`models.CBOWNegativeSampling`).
+        encoding: str, the corpus files' encoding.
+        epochs: int, passes over the corpus.
+        batch_size: int or None, skip-gram pairs or CBOW centers per step;
+            None: `datasets.WORD2VEC_DEFAULTS["batch_size"][model]` (4096 for
+            skip-gram, 1024 for CBOW, measured against gensim).
+        vocabulary_size: int or None, the most ids kept (padding included),
+            the most frequent words; None: no cap, `min_count` decides.
+        min_count: int, words seen fewer times are dropped.
+        embedding_dim: int, the size of the word vectors.
+        learning_rate: float > 0, SGD's starting rate, decaying linearly to
+            1e-4 of it.
+        window_size: int, the largest distance between center and context
+            word; each center draws its window from `1..window_size`.
+        negatives: int, negative words per example.
+        sample: float >= 0, the subsampling threshold (0 keeps every word).
+        seed: int >= 0, seeds Keras, NumPy and the batches.
+        verbose: 0, 1 or 2, `fit`'s progress output.
+        print_fn: callable taking a str, prints the summary lines (corpus,
+            speed, outputs, neighbours); None prints nothing.
+
+    Returns:
+        A `pipelines.TrainingResult` (its `generated` is None).
+
+    Raises:
+        InvalidInputError: a bad argument or an unusable corpus (before
+            training), an output folder that cannot be written, or training
+            that diverged (then only the TensorBoard logs are written).
+        MissingInputError: a corpus path that names no file.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.pipelines import train_word2vec
+    >>> corpus = ["the king rules the land", "the queen rules the land"] * 10
+    >>> result = train_word2vec(
+    ...     corpus, out="run", model="cbow", epochs=1, min_count=1,
+    ...     embedding_dim=4, batch_size=32, verbose=0, print_fn=None)
+    >>> list(result.word_vectors), result.word_vectors["king"].shape
+    (['the', 'rules', 'land', 'king', 'queen'], (4,))
+    >>> type(result.model).__name__, result.paths["model"]
+    ('CBOWNegativeSampling', 'run/model.keras')
+    >>> list(result.neighbours)  # the frequent words of 4+ letters
+    ['rules', 'land', 'king', 'queen']
+    ```
+    """
+    started = time.perf_counter()
+    print_fn = quiet if print_fn is None else print_fn
+    model_name = one_of("model", model, WORD2VEC_MODELS)
+    check_common(epochs, batch_size, vocabulary_size, min_count, embedding_dim, seed)
+    if batch_size is None:
+        batch_size = WORD2VEC_DEFAULTS["batch_size"][model_name]
+    number("learning_rate", learning_rate, low=0, low_open=True)
+    positive_int("window_size", window_size)
+    positive_int("negatives", negatives)
+    number("sample", sample, low=0)
+    out = output_folder(out, model_name)
+    corpus = tokenized_corpus(corpus, encoding, vocabulary_size, min_count, None)
+
+    import keras
+    import numpy as np
+
+    from keras_embeddings import datasets, export
+    from keras_embeddings.io_utils import ensure_writable_dir
+    from keras_embeddings.models import CBOWNegativeSampling, SkipGram
+
+    vocabulary = corpus.vocabulary
+    keras.utils.set_random_seed(seed)
+    try:
+        dataset = datasets.word2vec_dataset(
+            corpus.sequences,
+            len(vocabulary),
+            model=model_name,
+            window_size=window_size,
+            negatives=negatives,
+            sample=sample,
+            batch_size=batch_size,
+            seed=seed,
+        )
+    except InvalidInputError as e:
+        raise InvalidInputError(f"Corpus {corpus.name!r}: {e}") from None
+    model_class = SkipGram if model_name == "skipgram" else CBOWNegativeSampling
+    model = model_class(
+        len(vocabulary),
+        embedding_dim=embedding_dim,
+        negatives=negatives,
+        vocabulary=vocabulary,
+    )
+    out = ensure_writable_dir(out, "out")  # after every check: no empty folder
+    steps = int(dataset.cardinality())
+    print_fn(
+        f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
+        f"words of {len(vocabulary) - 1} words seen at least {min_count} times "
+        "(id 0 = padding)."
+    )
+    model.compile(learning_rate=learning_rate, decay_steps=epochs * steps)
+    log_dir = os.path.join(out, "tensorboard")
+    fit_started = time.perf_counter()
+    history = model.fit(
+        dataset,
+        epochs=epochs,
+        callbacks=[
+            keras.callbacks.TerminateOnNaN(),
+            keras.callbacks.TensorBoard(log_dir=log_dir),
+        ],
+        shuffle=False,  # the dataset reshuffles itself every epoch
+        verbose=verbose,
+    )
+    fit_seconds = time.perf_counter() - fit_started
+    loss = history.history["loss"][-1]
+    if not np.isfinite(loss) or not np.isfinite(model.get_embeddings()).all():
+        raise InvalidInputError(
+            f"Training diverged (the loss became {loss}); only the TensorBoard "
+            f"logs were written. Lower `learning_rate` (now {learning_rate}) or "
+            f"`batch_size` (now {batch_size})."
+        )
+    epochs_run = len(history.history["loss"])
+    print_fn(
+        f"Trained {epochs_run} epoch(s) of {steps} steps in {fit_seconds:.1f} s: "
+        f"{corpus.words * epochs_run / fit_seconds:,.0f} words/s (corpus words "
+        "before subsampling, XLA compilation included)."
+    )
+    export.write_projector(log_dir, model, vocabulary)
+    word_vectors = export.to_word_vectors(model, vocabulary)
+    return finish(corpus, out, model, history, word_vectors, print_fn, started)
