@@ -344,13 +344,13 @@ def _cbow():
 def _ngram():
     from keras_embeddings.models import NGramLanguageModel
 
-    return NGramLanguageModel(4, 2, embedding_dim=2, hidden_units=3)
+    return NGramLanguageModel(4, 2, embedding_dim=2, hidden_dim=3)
 
 
 def _next_token():
     from keras_embeddings.models import NextTokenModel
 
-    return NextTokenModel(4, embedding_dim=2, lstm_units=3)
+    return NextTokenModel(4, embedding_dim=2, hidden_dim=3)
 
 
 def _skipgram():

@@ -274,13 +274,23 @@ def test_symmetric_shares_weights_and_embeddings_choices(float64):
     assert sym.w_tilde is sym.w and sym.b_tilde is sym.b
     scores = to_numpy(sym(np.arange(V)))
     np.testing.assert_allclose(scores, scores.T, atol=1e-12)
-    for vectors in ("w", "w_tilde", "mean"):
-        np.testing.assert_array_equal(sym.get_embeddings(vectors), to_numpy(sym.w))
+    for source in ("input", "output", "average"):
+        np.testing.assert_array_equal(sym.get_embeddings(source), to_numpy(sym.w))
     asym = _model(symmetric=False)
     w, w_tilde = to_numpy(asym.w), to_numpy(asym.w_tilde)
     np.testing.assert_array_equal(asym.get_embeddings(), w)
-    np.testing.assert_array_equal(asym.get_embeddings("w_tilde"), w_tilde)
-    np.testing.assert_allclose(asym.get_embeddings("mean"), (w + w_tilde) / 2)
+    np.testing.assert_array_equal(asym.get_embeddings("output"), w_tilde)
+    np.testing.assert_allclose(asym.get_embeddings("average"), (w + w_tilde) / 2)
+    # The former names: `vectors=` and "w" / "w_tilde" / "mean", with a warning.
+    for old, new in (("w", "input"), ("w_tilde", "output"), ("mean", "average")):
+        with pytest.warns(DeprecationWarning, match="deprecated"):
+            np.testing.assert_array_equal(
+                asym.get_embeddings(vectors=old), asym.get_embeddings(new)
+            )
+        with pytest.warns(DeprecationWarning, match=f"source='{new}'"):
+            np.testing.assert_array_equal(
+                asym.get_embeddings(old), asym.get_embeddings(new)
+            )
     # Pairs and rows score the same entries.
     pairs, _ = datasets.cooccurrence_pairs(np.zeros((V, V)))
     np.testing.assert_allclose(
@@ -312,7 +322,7 @@ def test_save_and_load(tmp_path):
     assert loaded.get_config() == model.get_config()
     np.testing.assert_array_equal(loaded.get_embeddings(), model.get_embeddings())
     np.testing.assert_array_equal(
-        loaded.get_embeddings("w_tilde"), model.get_embeddings("w_tilde")
+        loaded.get_embeddings("output"), model.get_embeddings("output")
     )
     np.testing.assert_allclose(
         to_numpy(loaded(np.arange(V))), to_numpy(model(np.arange(V))), atol=1e-6
@@ -348,5 +358,5 @@ def test_bad_arguments():
         GloVe(5, 2.5)
     with pytest.raises(InvalidInputError, match="`symmetric` must be True or False"):
         GloVe(5, 2, symmetric="yes")
-    with pytest.raises(InvalidInputError, match="`vectors` must be one of"):
+    with pytest.raises(InvalidInputError, match="GloVe.*`source` must be one of"):
         GloVe(5, 2).get_embeddings("sum")

@@ -13,7 +13,7 @@ def _model(**kwargs):
     kwargs = {
         "vocabulary_size": len(VOCAB),
         "embedding_dim": 6,
-        "lstm_units": 8,
+        "hidden_dim": 8,
         "sequence_length": 4,
         "vocabulary": VOCAB,
         "oov_token": "<unk>",

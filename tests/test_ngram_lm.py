@@ -7,23 +7,19 @@ import pytest
 from helpers import FLOAT64_ON_JAX_ERROR, JAX_ONLY, float64_without_jax_x64
 
 from keras_embeddings import gradcheck
+from keras_embeddings.datasets import mask_inputs, masked_dataset, sample_input_mask
+from keras_embeddings.datasets.csc321 import CLASSIC_PARAM_NAMES
 from keras_embeddings.errors import InvalidInputError
-from keras_embeddings.models import (
-    NGramLanguageModel,
-    mask_inputs,
-    masked_dataset,
-    sample_input_mask,
-)
-from keras_embeddings.models.ngram_lm import CLASSIC_PARAM_NAMES
+from keras_embeddings.models import NGramLanguageModel
 
 
 def _model(masked=False, **kwargs):
     keras.utils.set_random_seed(0)
     kwargs = {
         "vocabulary_size": 7,
-        "context_length": 4 if masked else 3,
+        "sequence_length": 4 if masked else 3,
         "embedding_dim": 2,
-        "hidden_units": 3,
+        "hidden_dim": 3,
         "masked": masked,
         **kwargs,
     }
@@ -59,7 +55,7 @@ def _seed_forward(params, inputs, context_length, vocabulary_size):
 def test_shapes_config_and_symbolic_call(masked):
     model = _model(masked)
     x = np.array(
-        [[1, 2, 3, 4][: model.context_length], [5, 6, 0, 1][: model.context_length]]
+        [[1, 2, 3, 4][: model.sequence_length], [5, 6, 0, 1][: model.sequence_length]]
     )
     out = model(x)
     expected = (2, 4, 7) if masked else (2, 7)
@@ -92,7 +88,7 @@ def test_shapes_config_and_symbolic_call(masked):
 def test_initializer_is_the_seed_normal_and_biases_are_zero():
     init = keras.initializers.RandomNormal(stddev=0.01)
     model = _model(
-        vocabulary_size=400, embedding_dim=20, hidden_units=50, initializer=init
+        vocabulary_size=400, embedding_dim=20, hidden_dim=50, initializer=init
     )
     model.build((None, 3))
     params = model.get_classic_params()
@@ -116,8 +112,8 @@ def test_initializer_is_the_seed_normal_and_biases_are_zero():
 def test_invalid_arguments_name_the_argument():
     with pytest.raises(InvalidInputError, match="`vocabulary_size`.*0"):
         NGramLanguageModel(0)
-    with pytest.raises(InvalidInputError, match="`context_length`"):
-        NGramLanguageModel(5, context_length=2.5)
+    with pytest.raises(InvalidInputError, match="`sequence_length`"):
+        NGramLanguageModel(5, sequence_length=2.5)
     with pytest.raises(InvalidInputError, match="`dropout`.*1.5"):
         NGramLanguageModel(5, dropout=1.5)
     with pytest.raises(InvalidInputError, match="`hidden_activation`.*'nope'"):
@@ -190,7 +186,7 @@ def test_keras_save_load_restores_weights_and_compile(tmp_path, masked):
         hidden_activation="tanh",
         initializer=keras.initializers.RandomNormal(stddev=0.1),
     )
-    rows = np.random.default_rng(0).integers(1, 7, size=(20, model.context_length))
+    rows = np.random.default_rng(0).integers(1, 7, size=(20, model.sequence_length))
     if masked:
         x, y = mask_inputs(rows, sample_input_mask(20, 4, seed=1))
     else:
@@ -219,7 +215,7 @@ def test_keras_save_load_restores_weights_and_compile(tmp_path, masked):
 @pytest.mark.parametrize("masked", [False, True])
 def test_classic_params_round_trip_and_layout(masked):
     model = _model(masked)
-    n = model.context_length
+    n = model.sequence_length
     outputs = 7 * n if masked else 7
     rng = np.random.default_rng(3)
     params = {
@@ -275,9 +271,7 @@ def test_next_word_forward_equals_seed_compute_activations(csc321_dir, float64):
     params, vocabulary = load_classic_params(csc321_dir / "partially_trained_3ctx.pk")
     inputs, _ = load_csc321(csc321_dir).train
     inputs = inputs[:100]
-    model = NGramLanguageModel(
-        250, 3, embedding_dim=8, hidden_units=64, dtype="float64"
-    )
+    model = NGramLanguageModel(250, 3, embedding_dim=8, hidden_dim=64, dtype="float64")
     model.set_classic_params(params)
     _, expected = _seed_forward(params, inputs, 3, 250)
     logits = model(inputs)
@@ -332,7 +326,7 @@ def test_gradient_parity_with_print_gradients(csc321_dir):
     V = len(vocabulary)
     # float64_scope: float64 stays float64 on JAX and PyTorch too.
     with gradcheck.float64_scope():
-        model = NGramLanguageModel(V, context_length=4, masked=True, dtype="float64")
+        model = NGramLanguageModel(V, sequence_length=4, masked=True, dtype="float64")
         model.set_classic_params(params)
 
     np.random.seed(0)  # print_gradients() seeds NumPy, then sample_input_mask
@@ -417,11 +411,11 @@ def test_check_gradients_finite_differences(masked):
     model = _model(
         masked,
         embedding_dim=3,
-        hidden_units=4,
+        hidden_dim=4,
         initializer=keras.initializers.RandomNormal(stddev=0.5),
     )
     model.compile(optimizer="sgd")
-    rows = np.random.default_rng(1).integers(1, 7, size=(6, model.context_length))
+    rows = np.random.default_rng(1).integers(1, 7, size=(6, model.sequence_length))
     if masked:
         x, y = mask_inputs(rows, sample_input_mask(6, 4, seed=2))
     else:
@@ -492,7 +486,7 @@ def test_masked_dataset_remasks_every_epoch_and_is_seeded():
 def test_masked_model_fits_on_masked_dataset():
     keras.utils.set_random_seed(0)
     rows = np.tile(np.array([[1, 2, 3, 4], [5, 6, 1, 2]]), (50, 1))
-    model = _model(masked=True, embedding_dim=4, hidden_units=16)
+    model = _model(masked=True, embedding_dim=4, hidden_dim=16)
     model.compile(optimizer=keras.optimizers.Adam(0.05))
     history = model.fit(
         masked_dataset(rows, batch_size=20, seed=0), epochs=15, shuffle=False, verbose=0

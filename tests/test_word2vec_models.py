@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 from keras.ops import convert_to_numpy
-from keras.src.legacy.preprocessing import sequence as legacy
+from tf_keras.preprocessing import sequence as legacy  # the Keras 2 oracle
 
 from keras_embeddings import datasets, models
 from keras_embeddings.errors import InvalidInputError

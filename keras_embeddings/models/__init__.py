@@ -1,26 +1,44 @@
-"""Models, one module per model; each has `get_embeddings()`.
+"""Models, one module per model, on one embedding-model contract.
+
+Every model with word vectors (`CBOW`, `GloVe`, `NGramLanguageModel`,
+`NextTokenModel`, `SkipGram`, `CBOWNegativeSampling`, `TransformerLM`) has
+`get_embeddings(source="input")` (`"output"` and `"average"` where it has a
+second table), `get_vocabulary()` and a `padding_id` (0 or None), which
+export, the projector and the plots read; each accepts `vocabulary=` and
+`dtype=` (`"float64"`, `"mixed_float16"`, ...). Their losses are in
+`models.losses`, the masked model's accuracy in `models.metrics`.
 
 `superincreasing_detector` is the exception: a hard-coded network of
 neurons (no embedding), from the neuron-to-layer lab.
+
+Example:
+
+```python
+>>> from keras_embeddings.models import GloVe
+>>> model = GloVe(vocabulary_size=3, embedding_dim=2, vocabulary=["a", "b", "c"])
+>>> model.get_embeddings().shape, model.get_vocabulary(), model.padding_id
+((3, 2), ['a', 'b', 'c'], None)
+```
 """
 
-from keras_embeddings.models.cbow import CBOW, MeanSparseCrossentropy
-from keras_embeddings.models.glove import GloVe, SumSquaredError
-from keras_embeddings.models.next_token import NextTokenModel, load_model
-from keras_embeddings.models.ngram_lm import (
-    MaskedSparseCategoricalAccuracy,
-    NGramLanguageModel,
+from keras_embeddings.datasets.masking import (
     mask_inputs,
     masked_dataset,
     sample_input_mask,
 )
-from keras_embeddings.models.pretrained import contextual_embeddings, from_preset
-from keras_embeddings.models.skipgram import (
-    CBOWNegativeSampling,
+from keras_embeddings.models.cbow import CBOW
+from keras_embeddings.models.glove import GloVe
+from keras_embeddings.models.losses import (
+    MeanSparseCrossentropy,
     NegativeSamplingLoss,
-    SkipGram,
+    SumSquaredError,
     negative_sampling_loss,
 )
+from keras_embeddings.models.metrics import MaskedSparseCategoricalAccuracy
+from keras_embeddings.models.next_token import NextTokenModel, load_model
+from keras_embeddings.models.ngram_lm import NGramLanguageModel
+from keras_embeddings.models.pretrained import contextual_embeddings, from_preset
+from keras_embeddings.models.skipgram import CBOWNegativeSampling, SkipGram
 from keras_embeddings.models.superincreasing import superincreasing_detector
 from keras_embeddings.models.transformer_lm import TransformerLM
 

@@ -10,15 +10,16 @@ str or None) and `oov_token` (str or None) in its `__init__`.
 """
 
 import contextlib
-import numbers
 
 import keras
 import numpy as np
 from keras import ops
 
-from keras_embeddings._validation import positive_int
+from keras_embeddings._validation import number, positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
+from keras_embeddings.models._contract import check_vocabulary as contract_vocabulary
+from keras_embeddings.models._contract import large_negative
 
 _SAMPLERS = {
     "greedy": "GreedySampler",
@@ -30,26 +31,13 @@ _SAMPLERS = {
 
 
 def check_dropout(dropout):
-    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real):
-        raise InvalidInputError(
-            f"`dropout` must be a float in [0, 1). Received: dropout={dropout!r}"
-        )
-    if not 0 <= dropout < 1:
-        raise InvalidInputError(
-            f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
-        )
-    return float(dropout)
+    """`dropout` as a float in [0, 1), or `InvalidInputError`."""
+    return number("dropout", dropout, 0, 1, high_open=True)
 
 
 def check_vocabulary(vocabulary, oov_token, vocabulary_size):
     """`vocabulary` as a list of str (one per id) and a checked `oov_token`."""
-    if vocabulary is not None:
-        vocabulary = [str(word) for word in vocabulary]
-        if len(vocabulary) != vocabulary_size:
-            raise InvalidInputError(
-                f"`vocabulary` must have one word per id ({vocabulary_size},"
-                f" padding first). Received {len(vocabulary)} words."
-            )
+    vocabulary = contract_vocabulary(vocabulary, vocabulary_size)
     if oov_token is not None and (vocabulary is None or oov_token not in vocabulary):
         raise InvalidInputError(
             f"`oov_token` {oov_token!r} must be a word of `vocabulary`."
@@ -176,8 +164,8 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
         sampler = self._sampler(sampler, temperature, seed, sampler_kwargs)
         length = self.sequence_length or len(ids) + num_words
         banned = [0] if self.oov_token is None else [0, self._oov_id()]
-        ban = np.zeros(self.vocabulary_size, "float32")
-        ban[banned] = -1e9  # padding and OOV are never generated
+        ban = np.zeros(self.vocabulary_size, bool)
+        ban[banned] = True  # padding and OOV are never generated
         ban = ops.convert_to_tensor(ban)
 
         def next_logits(tokens, cache, index):
@@ -188,7 +176,9 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
             context = ops.take(tokens, positions, axis=1)
             context = ops.where(offsets[None, :] < n, context, 0)
             logits = self(context, training=False)
-            return ops.add(logits, ops.cast(ban, logits.dtype)), None, cache
+            # A value that fits the logits' dtype: -1e9 is -inf in float16.
+            banned_logit = ops.cast(large_negative(logits.dtype), logits.dtype)
+            return ops.where(ban[None, :], banned_logit, logits), None, cache
 
         buffer = np.zeros((1, len(ids) + num_words), "int32")
         buffer[0, : len(ids)] = ids

@@ -55,13 +55,22 @@ from keras_embeddings._precision import (
     check_float64_supported,
     use_exact_loss_tracker,
 )
-from keras_embeddings._validation import positive_int
+from keras_embeddings._validation import one_of, positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.layers.context_average import ContextAverage
 from keras_embeddings.models._compile import CompileDefaultsMixin
+from keras_embeddings.models._contract import (
+    SOURCES,
+    EmbeddingModelMixin,
+    check_vocabulary,
+)
+from keras_embeddings.models.losses import (  # its old import path
+    MeanSparseCrossentropy as MeanSparseCrossentropy,
+)
+
+__all__ = ["CBOW", "NOTEBOOK_LEARNING_RATE"]
 
 _BACKPROP = ("chain_rule", "notebook")
-_SOURCES = ("input", "output", "average")
 NOTEBOOK_LEARNING_RATE = 0.03  # the notebook's α (its W1_new = W1 - 0.03 grad_W1)
 
 
@@ -82,45 +91,7 @@ def _notebook_relu(z):
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class MeanSparseCrossentropy(keras.losses.SparseCategoricalCrossentropy):
-    """Sparse cross-entropy averaged over the batch, in the loss's dtype.
-
-    The values of Keras' `SparseCategoricalCrossentropy` with its default
-    reduction, the mean over the batch (the `1/m` of the lecture's batch
-    formulas), and its gradients. Keras takes that mean with
-    `ops.divide_no_nan`, which on PyTorch rounds a float64 loss to float32
-    (its type promotion maps float64 to float32 off TensorFlow), and with it
-    every gradient; this loss divides each example's loss by the batch size
-    and sums (`reduction` is `"sum"`), which keeps float64 on every backend.
-    `sample_weight` weighs each example's term, as in Keras' mean.
-
-    Args:
-        from_logits: bool, whether `y_pred` holds logits (default True, as
-            `CBOW` outputs them) or probabilities.
-        name: str, the loss name.
-        dtype: the dtype of the computation, default `keras.config.floatx()`.
-    """
-
-    def __init__(
-        self, from_logits=True, name="sparse_categorical_crossentropy", dtype=None
-    ):
-        super().__init__(
-            from_logits=from_logits, reduction="sum", name=name, dtype=dtype
-        )
-
-    def call(self, y_true, y_pred):
-        losses = super().call(y_true, y_pred)  # (batch,)
-        return losses / ops.cast(ops.size(losses), losses.dtype)
-
-    def get_config(self):
-        config = super().get_config()
-        for fixed in ("reduction", "ignore_class"):
-            config.pop(fixed, None)
-        return config
-
-
-@keras.saving.register_keras_serializable(package="keras_embeddings")
-class CBOW(CompileDefaultsMixin, keras.Model):
+class CBOW(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
     """Continuous bag of words: predict a word from the average of its context.
 
     The network of the CBOW notebook: `h = ReLU(W1 x̄ + b1)`,
@@ -146,12 +117,14 @@ class CBOW(CompileDefaultsMixin, keras.Model):
             `2 * window_size` context ids.
         padding_id: int in `[0, vocabulary_size)` or None (default, the
             notebook's setting): the id that pads contexts and is left out
-            of the average.
+            of the average (`""` in `vocabulary`, and left out on export).
         backprop: `"chain_rule"` (default): `fit` follows the true
             gradient. `"notebook"`: the hidden layer's ReLU passes the error
             back through ReLU, as the notebook's (7) and (9) do; that is not
             the gradient of the loss, and serves only to reproduce the
             notebook's printed update.
+        vocabulary: list of `vocabulary_size` str or None, the word of each
+            id (`get_vocabulary()`, used by export).
         **kwargs: base `Model` arguments (`name`, `dtype`).
 
     Input shape:
@@ -160,16 +133,28 @@ class CBOW(CompileDefaultsMixin, keras.Model):
     Output shape:
         `(batch, vocabulary_size)` logits `z2` of the center word.
 
+    Word vectors (`get_embeddings(source)`): `"input"`, `W1`'s columns (the
+    notebook's option 1); `"output"`, `W2`'s rows (option 2); `"average"`,
+    `(W1ᵀ + W2) / 2`, the rows of the notebook's `W3` transposed (option 3,
+    the one its assignment uses).
+
     Example:
 
     ```python
-    model = CBOW(vocabulary_size=5, embedding_dim=3, window_size=2)
-    model.compile()  # SGD(0.03), sparse cross-entropy from logits, accuracy
-    x = np.array([[3, 0, 1, 3], [0, 2, 3, 0]])  # "i am because i", "am happy i am"
-    model.fit(x, np.array([2, 1]), epochs=1, verbose=0)  # "happy", "because"
-    model.get_embeddings("average").shape  # (5, 3)
+    >>> import numpy as np
+    >>> from keras_embeddings.models import CBOW
+    >>> words = ["am", "because", "happy", "i", "learning"]  # the notebook's
+    >>> model = CBOW(vocabulary_size=5, embedding_dim=3, window_size=2,
+    ...              vocabulary=words)
+    >>> model.compile()  # SGD(0.03), sparse cross-entropy from logits, accuracy
+    >>> x = np.array([[3, 0, 1, 3], [0, 2, 3, 0]])  # "i am because i", "am happy i am"
+    >>> _ = model.fit(x, np.array([2, 1]), epochs=1, verbose=0)  # "happy", "because"
+    >>> model.get_embeddings("average").shape
+    (5, 3)
     ```
     """
+
+    _embedding_sources = SOURCES
 
     def __init__(
         self,
@@ -178,30 +163,18 @@ class CBOW(CompileDefaultsMixin, keras.Model):
         window_size,
         padding_id=None,
         backprop="chain_rule",
+        vocabulary=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
         self.embedding_dim = positive_int("embedding_dim", embedding_dim)
         self.window_size = positive_int("window_size", window_size)
-        if padding_id is not None and (
-            isinstance(padding_id, bool)
-            or not isinstance(padding_id, (int, np.integer))
-            or not 0 <= padding_id < self.vocabulary_size
-        ):
-            raise InvalidInputError(
-                f"`padding_id` must be None or an id in [0, {self.vocabulary_size}). "
-                f"Received: padding_id={padding_id!r}"
-            )
-        self.padding_id = None if padding_id is None else int(padding_id)
-        if backprop not in _BACKPROP:
-            raise InvalidInputError(
-                f"`backprop` must be one of {list(_BACKPROP)}. "
-                f"Received: backprop={backprop!r}"
-            )
-        self.backprop = backprop
+        self.padding_id = _padding_id(padding_id, self.vocabulary_size)
+        self.backprop = one_of("backprop", backprop, _BACKPROP)
+        self.vocabulary = check_vocabulary(vocabulary, self.vocabulary_size)
         policy = self.dtype_policy
-        check_float64_supported(policy, "CBOW")
+        self._check_dtype()
         # E = W1ᵀ: row i is column i of the notebook's W1.
         self.embedding = layers.Embedding(
             self.vocabulary_size, self.embedding_dim, name="embedding", dtype=policy
@@ -210,14 +183,18 @@ class CBOW(CompileDefaultsMixin, keras.Model):
         # kernel = W2ᵀ (N, V), bias = b2.
         self.logits = layers.Dense(self.vocabulary_size, name="logits", dtype=policy)
 
-    def build(self, input_shape):
-        check_float64_supported(self.dtype_policy, "CBOW")
-        context_length = input_shape[-1]
-        if context_length is not None and context_length != 2 * self.window_size:
+    def _check_input_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != 2 or input_shape[-1] not in (None, 2 * self.window_size):
             raise InvalidInputError(
-                f"The model reads 2 * window_size = {2 * self.window_size} context "
-                f"ids per example. Received: input_shape={tuple(input_shape)}"
+                f"CBOW reads 2 * window_size = {2 * self.window_size} context "
+                "ids per example, shape (batch, 2 * window_size). Received: "
+                f"input_shape={input_shape}"
             )
+
+    def build(self, input_shape):
+        self._check_dtype()
+        self._check_input_shape(input_shape)
         self.embedding.build(input_shape)
         self.context_average.build((*input_shape, self.embedding_dim))
         self.hidden_bias = self.add_weight(  # b1
@@ -226,6 +203,7 @@ class CBOW(CompileDefaultsMixin, keras.Model):
         self.logits.build((None, self.embedding_dim))
 
     def _forward(self, inputs):
+        self._check_input_shape(inputs.shape)
         ids = ops.cast(inputs, "int32")
         vectors = self.embedding(ids)  # (batch, 2C, N): W1's columns of the words
         mask = None
@@ -284,26 +262,12 @@ class CBOW(CompileDefaultsMixin, keras.Model):
         if not self.built:
             self.build((None, 2 * self.window_size))
 
-    def get_embeddings(self, source="input"):
-        """The word vectors, `(vocabulary_size, embedding_dim)`; row `i` is word `i`.
-
-        Args:
-            source: `"input"` (default): `W1`'s columns, the embedding table
-                (the notebook's option 1); `"output"`: `W2`'s rows, the
-                logits kernel transposed (option 2); `"average"`:
-                `(W1ᵀ + W2) / 2`, the rows of the notebook's `W3` transposed
-                (option 3, the one its assignment uses).
-        """
-        if source not in _SOURCES:
-            raise InvalidInputError(
-                f"`source` must be one of {list(_SOURCES)}. Received: source={source!r}"
-            )
+    def _build_for_embeddings(self):
         self._ensure_built()
-        table = ops.convert_to_numpy(self.embedding.embeddings)  # W1ᵀ (V, N)
-        if source == "input":
-            return table
-        output = ops.convert_to_numpy(self.logits.kernel).T  # W2 (V, N)
-        return output if source == "output" else (table + output) / 2
+
+    def _embedding_tables(self):
+        # E = W1ᵀ (V, N) and W2 (V, N), the logits kernel transposed.
+        return self.embedding.embeddings, ops.transpose(self.logits.kernel)
 
     def get_notebook_weights(self):
         """The weights in the notebook's shapes.
@@ -358,4 +322,20 @@ class CBOW(CompileDefaultsMixin, keras.Model):
             "window_size": self.window_size,
             "padding_id": self.padding_id,
             "backprop": self.backprop,
+            "vocabulary": self.vocabulary,
         }
+
+
+def _padding_id(padding_id, vocabulary_size):
+    if padding_id is None:
+        return None
+    if (
+        isinstance(padding_id, (bool, np.bool_))
+        or not isinstance(padding_id, (int, np.integer))
+        or not 0 <= padding_id < vocabulary_size
+    ):
+        raise InvalidInputError(
+            f"`padding_id` must be None or an id in [0, {vocabulary_size}). "
+            f"Received: padding_id={padding_id!r}"
+        )
+    return int(padding_id)

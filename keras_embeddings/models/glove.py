@@ -29,55 +29,36 @@ Two ways to feed the matrix, same loss:
 Taught in `tutorials/07_glove.py`.
 """
 
+import warnings
+
 import keras
-import numpy as np
 from keras import ops
 
+from keras_embeddings._deprecation import no_other_arguments, renamed
 from keras_embeddings._precision import (
     check_float64_supported,
     use_exact_loss_tracker,
 )
-from keras_embeddings._validation import positive_int
+from keras_embeddings._validation import boolean, positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
+from keras_embeddings.models._contract import (
+    SOURCES,
+    EmbeddingModelMixin,
+    check_vocabulary,
+)
+from keras_embeddings.models.losses import (  # its old import path
+    SumSquaredError as SumSquaredError,
+)
 
-_VECTORS = ("w", "w_tilde", "mean")
+__all__ = ["GloVe"]
 
-
-@keras.saving.register_keras_serializable(package="keras_embeddings")
-class SumSquaredError(keras.losses.Loss):
-    """The lab's GloVe loss: the sum of squared errors over every entry.
-
-    Each example's loss is its squared error summed over the last axis (one
-    value for a pair, `V` for a row of the matrix); the default
-    `reduction="sum"` then sums over the batch, not the mean Keras' `"mse"`
-    takes. On the whole matrix in one batch it is `L` of the lab's
-    `loss_GLoVE`.
-
-    Args:
-        reduction: how to combine the examples' losses; `"sum"` (default).
-        name: str, the loss name.
-        dtype: the dtype of the computation, default `keras.config.floatx()`.
-
-    Example:
-
-    ```python
-    SumSquaredError()(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]]))  # 5.0
-    ```
-    """
-
-    def __init__(self, reduction="sum", name="sum_squared_error", dtype=None):
-        super().__init__(name=name, reduction=reduction, dtype=dtype)
-
-    def call(self, y_true, y_pred):
-        y_true = ops.cast(y_true, y_pred.dtype)
-        if len(y_true.shape) == len(y_pred.shape) - 1:
-            y_true = ops.expand_dims(y_true, -1)  # pairs: (batch,) -> (batch, 1)
-        return ops.sum(ops.square(y_pred - y_true), axis=-1)  # (batch,)
+# `get_embeddings(vectors=...)`'s former values.
+_OLD_SOURCES = {"w": "input", "w_tilde": "output", "mean": "average"}
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class GloVe(CompileDefaultsMixin, keras.Model):
+class GloVe(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
     """GloVe word vectors: scores `w_i . w~_j + b_i + b~_j` fitted to `log X_ij`.
 
     The model reads pairs of word ids `(i, j)` and predicts the log
@@ -107,6 +88,16 @@ class GloVe(CompileDefaultsMixin, keras.Model):
         embeddings_initializer: initializer of `W` (and `W~`); default the
             lab's normal with standard deviation 0.1.
         bias_initializer: initializer of `b` (and `b~`); default as above.
+        vocabulary: list of `vocabulary_size` str or None, the word of each
+            id (`get_vocabulary()`, used by export). GloVe has no padding
+            id (`padding_id` is None): every row is a word.
+
+    Word vectors (`get_embeddings(source)`): `"input"` (default, as the lab
+    plots: `W`, each word's vector as the first word of a pair), `"output"`
+    (`W~`, as the second word) or `"average"`, `(W + W~) / 2` (Pennington
+    et al. use the sum, which has the same cosine neighbours). All three
+    are `W` for a symmetric model. The former `get_embeddings(vectors="w" |
+    "w_tilde" | "mean")` still works, with a `DeprecationWarning`.
 
     Input shape:
         int tensor `(batch, 2)`, the pairs `(i, j)`; or `(batch,)`, word
@@ -119,19 +110,27 @@ class GloVe(CompileDefaultsMixin, keras.Model):
     Example:
 
     ```python
-    from keras_embeddings.datasets import cooccurrence, cooccurrence_pairs
-
-    ngrams = np.random.default_rng(0).integers(0, 20, size=(500, 4))
-    log_x = cooccurrence(ngrams, 20, symmetric=False, delta_smoothing=0.5, log=True)
-    pairs, values = cooccurrence_pairs(log_x)  # (400, 2), (400,)
-    model = GloVe(vocabulary_size=20, embedding_dim=4)
-    model.compile(optimizer=keras.optimizers.SGD(0.05 / 20))  # the lab's
-    model.fit(pairs, values, batch_size=len(pairs), epochs=20, verbose=0)
-    # The same loss and steps, fed row by row (faster for a dense matrix):
-    model.fit(np.arange(20), log_x, batch_size=20, epochs=20, verbose=0)
-    model.get_embeddings().shape  # (20, 4)
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings.datasets import cooccurrence, cooccurrence_pairs
+    >>> from keras_embeddings.models import GloVe
+    >>> ngrams = np.random.default_rng(0).integers(0, 20, size=(500, 4))
+    >>> log_x = cooccurrence(ngrams, 20, symmetric=False, delta_smoothing=0.5,
+    ...                      log=True)
+    >>> pairs, values = cooccurrence_pairs(log_x)
+    >>> pairs.shape, values.shape
+    ((400, 2), (400,))
+    >>> model = GloVe(vocabulary_size=20, embedding_dim=4)
+    >>> model.compile(optimizer=keras.optimizers.SGD(0.05 / 20))  # the lab's
+    >>> _ = model.fit(pairs, values, batch_size=len(pairs), epochs=2, verbose=0)
+    >>> # The same loss and steps, fed row by row (faster for a dense matrix):
+    >>> _ = model.fit(np.arange(20), log_x, batch_size=20, epochs=2, verbose=0)
+    >>> model.get_embeddings().shape
+    (20, 4)
     ```
     """
+
+    _embedding_sources = SOURCES
 
     def __init__(
         self,
@@ -140,17 +139,15 @@ class GloVe(CompileDefaultsMixin, keras.Model):
         symmetric=False,
         embeddings_initializer=None,
         bias_initializer=None,
+        vocabulary=None,
         **kwargs,
     ):
         kwargs.setdefault("name", "glove")  # not Keras' automatic "glo_ve"
         super().__init__(**kwargs)
         self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
         self.embedding_dim = positive_int("embedding_dim", embedding_dim)
-        if not isinstance(symmetric, (bool, np.bool_)):
-            raise InvalidInputError(
-                f"`symmetric` must be True or False. Received: symmetric={symmetric!r}"
-            )
-        self.symmetric = bool(symmetric)
+        self.symmetric = boolean("symmetric", symmetric)
+        self.vocabulary = check_vocabulary(vocabulary, self.vocabulary_size)
         default = {"class_name": "RandomNormal", "config": {"stddev": 0.1}}
         self.embeddings_initializer = keras.initializers.get(
             embeddings_initializer or default
@@ -159,7 +156,7 @@ class GloVe(CompileDefaultsMixin, keras.Model):
         self.build((None, 2))
 
     def build(self, input_shape):
-        check_float64_supported(self.dtype_policy, "GloVe")
+        self._check_dtype()
         size, dim = self.vocabulary_size, self.embedding_dim
         self.w = self.add_weight(
             shape=(size, dim), initializer=self.embeddings_initializer, name="w"
@@ -181,6 +178,12 @@ class GloVe(CompileDefaultsMixin, keras.Model):
         self.built = True
 
     def call(self, inputs):
+        shape = tuple(inputs.shape)
+        if len(shape) not in (1, 2) or (len(shape) == 2 and shape[1] not in (None, 2)):
+            raise InvalidInputError(
+                "GloVe reads pairs of ids (batch, 2) or word ids (batch,). "
+                f"Received: input shape {shape}"
+            )
         inputs = ops.cast(inputs, "int32")
         if len(inputs.shape) == 1:  # rows: word ids i
             w_i = ops.take(self.w, inputs, axis=0)  # (batch, embedding_dim)
@@ -212,25 +215,34 @@ class GloVe(CompileDefaultsMixin, keras.Model):
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
         use_exact_loss_tracker(self)  # logs a float64 loss as float64
 
-    def get_embeddings(self, vectors="w"):
+    def _build_for_embeddings(self):
+        self.build((None, 2))
+
+    def _embedding_tables(self):
+        return self.w, self.w_tilde
+
+    def get_embeddings(self, source="input", **kwargs):
         """The word vectors, `(vocabulary_size, embedding_dim)`; row `i` is word `i`.
 
         Args:
-            vectors: `"w"` (default, as the lab plots: each word's vector
-                as the first word of a pair), `"w_tilde"` (as the second
-                word), or `"mean"`, `(W + W~) / 2` (Pennington et al. use
-                the sum, which has the same cosine neighbours). All three
-                are `W` for a symmetric model.
+            source: `"input"` (default): `W`; `"output"`: `W~`; `"average"`:
+                `(W + W~) / 2` (see the class docstring). The former
+                `vectors=` keyword and its values `"w"`, `"w_tilde"`,
+                `"mean"` still work, with a `DeprecationWarning`.
         """
-        if vectors not in _VECTORS:
-            raise InvalidInputError(
-                f"`vectors` must be one of {list(_VECTORS)}. Received: vectors={vectors!r}"
+        source = renamed(
+            kwargs, "vectors", "source", source, "input", "GloVe.get_embeddings"
+        )
+        no_other_arguments(kwargs, "GloVe.get_embeddings")
+        if isinstance(source, str) and source in _OLD_SOURCES:
+            warnings.warn(
+                f"`GloVe.get_embeddings({source!r})` is deprecated; use "
+                f"`source={_OLD_SOURCES[source]!r}` instead.",
+                DeprecationWarning,
+                stacklevel=2,
             )
-        w = ops.convert_to_numpy(self.w)
-        if vectors == "w":
-            return w
-        w_tilde = ops.convert_to_numpy(self.w_tilde)
-        return w_tilde if vectors == "w_tilde" else (w + w_tilde) / 2
+            source = _OLD_SOURCES[source]
+        return super().get_embeddings(source)
 
     def get_config(self):
         return {
@@ -242,4 +254,5 @@ class GloVe(CompileDefaultsMixin, keras.Model):
                 self.embeddings_initializer
             ),
             "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+            "vocabulary": self.vocabulary,
         }

@@ -20,29 +20,34 @@ Taught in `tutorials/04_next_token_lstm.py`.
 import os
 
 import keras
-from keras import layers, ops
+from keras import layers
 
+from keras_embeddings._deprecation import renamed
+from keras_embeddings._validation import optional_positive_int, positive_int
 from keras_embeddings.errors import InvalidInputError, MissingInputError
+from keras_embeddings.models._contract import EmbeddingModelMixin
 from keras_embeddings.models._generation import (
     NextTokenLanguageModelMixin,
     check_dropout,
     check_vocabulary,
-    positive_int,
 )
+
+__all__ = ["NextTokenModel", "load_model"]
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class NextTokenModel(NextTokenLanguageModelMixin, keras.Model):
+class NextTokenModel(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Model):
     """Predict the next word from the words before it: Embedding -> LSTM -> logits.
 
     The embedding table learned for this task is the lecture's word
-    embedding (`get_embeddings()`); `generate()` continues a prompt with
-    keras-hub's samplers.
+    embedding (`get_embeddings()`, row `padding_id` = 0 is padding);
+    `generate()` continues a prompt with keras-hub's samplers.
 
     Args:
         vocabulary_size: int, number of ids including the padding id 0.
         embedding_dim: int, size of each word vector.
-        lstm_units: int, size of the LSTM state.
+        hidden_dim: int, size of the LSTM state (formerly `lstm_units`,
+            still accepted with a `DeprecationWarning`).
         dropout: float in [0, 1), dropout on the LSTM output while training.
         sequence_length: int or None, the longest context the model reads
             (`generate()` keeps that many previous words).
@@ -50,6 +55,8 @@ class NextTokenModel(NextTokenLanguageModelMixin, keras.Model):
             (`vocabulary[0]` is the padding entry); needed for text prompts.
         oov_token: str or None, the out-of-vocabulary word in `vocabulary`;
             never generated.
+        **kwargs: base `Model` arguments (`name`, `dtype`: e.g.
+            `"mixed_float16"` or `"float64"`, used by every layer).
 
     Input shape:
         int tensor `(batch, sequence_length)`, 0 = padding (right padding).
@@ -60,62 +67,96 @@ class NextTokenModel(NextTokenLanguageModelMixin, keras.Model):
     Example:
 
     ```python
-    model = NextTokenModel(vocabulary_size=50, embedding_dim=8, lstm_units=16)
-    model.compile()  # sparse cross-entropy from logits, accuracy, perplexity
-    x = np.array([[3, 4, 5, 0], [6, 7, 0, 0]])
-    model.fit(x, np.array([6, 8]), epochs=1, verbose=0)
-    model.get_embeddings().shape  # (50, 8)
+    >>> import numpy as np
+    >>> from keras_embeddings.models import NextTokenModel
+    >>> words = ["", "the", "cat", "sat", "on", "mat"]
+    >>> model = NextTokenModel(vocabulary_size=6, embedding_dim=8, hidden_dim=16,
+    ...                        sequence_length=4, vocabulary=words)
+    >>> model.compile()  # sparse cross-entropy from logits, accuracy, perplexity
+    >>> x = np.array([[1, 2, 3, 0], [3, 4, 1, 0]])  # right-padded contexts
+    >>> _ = model.fit(x, np.array([4, 5]), epochs=1, verbose=0)
+    >>> model.get_embeddings().shape, model.padding_id
+    ((6, 8), 0)
+    >>> len(model.generate("the cat", num_words=2).split())
+    4
     ```
     """
+
+    padding_id = 0  # `Embedding(mask_zero=True)`: Tokenizer ids start at 1
 
     def __init__(
         self,
         vocabulary_size,
         embedding_dim=64,
-        lstm_units=128,
+        hidden_dim=128,
         dropout=0.0,
         sequence_length=None,
         vocabulary=None,
         oov_token=None,
         **kwargs,
     ):
+        hidden_dim = renamed(
+            kwargs, "lstm_units", "hidden_dim", hidden_dim, 128, "NextTokenModel"
+        )
         super().__init__(**kwargs)
         self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
         self.embedding_dim = positive_int("embedding_dim", embedding_dim)
-        self.lstm_units = positive_int("lstm_units", lstm_units)
+        self.hidden_dim = positive_int("hidden_dim", hidden_dim)
         self.dropout_rate = check_dropout(dropout)
-        self.sequence_length = (
-            None
-            if sequence_length is None
-            else positive_int("sequence_length", sequence_length)
-        )
+        self.sequence_length = optional_positive_int("sequence_length", sequence_length)
         self.vocabulary, self.oov_token = check_vocabulary(
             vocabulary, oov_token, self.vocabulary_size
         )
+        self._check_dtype()
+        policy = self.dtype_policy
         self.embedding = layers.Embedding(
-            self.vocabulary_size, self.embedding_dim, mask_zero=True, name="embedding"
+            self.vocabulary_size,
+            self.embedding_dim,
+            mask_zero=True,
+            dtype=policy,
+            name="embedding",
         )
-        self.lstm = layers.LSTM(self.lstm_units, name="lstm")
-        self.dropout = layers.Dropout(self.dropout_rate, name="dropout")
-        self.logits = layers.Dense(self.vocabulary_size, name="logits")
+        self.lstm = layers.LSTM(self.hidden_dim, dtype=policy, name="lstm")
+        self.dropout = layers.Dropout(self.dropout_rate, dtype=policy, name="dropout")
+        self.logits = layers.Dense(self.vocabulary_size, dtype=policy, name="logits")
+
+    @property
+    def lstm_units(self):
+        """Deprecated: `hidden_dim`."""
+        return self._deprecated_attribute("lstm_units", "hidden_dim")
+
+    def build(self, input_shape):
+        self._check_dtype()
+        input_shape = tuple(input_shape)
+        if len(input_shape) != 2:
+            raise InvalidInputError(
+                "NextTokenModel reads int ids (batch, sequence_length). "
+                f"Received: input_shape={input_shape}"
+            )
+        self.embedding.build(input_shape)
+        self.lstm.build((*input_shape, self.embedding_dim))
+        self.dropout.build((input_shape[0], self.hidden_dim))
+        self.logits.build((input_shape[0], self.hidden_dim))
 
     def call(self, inputs, training=False):
         x = self.embedding(inputs)  # (batch, length, embedding_dim)
         mask = self.embedding.compute_mask(inputs)  # (batch, length)
-        x = self.lstm(x, mask=mask, training=training)  # (batch, lstm_units)
+        x = self.lstm(x, mask=mask, training=training)  # (batch, hidden_dim)
         x = self.dropout(x, training=training)
         return self.logits(x)  # (batch, vocabulary_size)
 
-    def get_embeddings(self):
-        """The embedding table, `(vocabulary_size, embedding_dim)`; row 0 is padding."""
-        return ops.convert_to_numpy(self.embedding.embeddings)
+    def _build_for_embeddings(self):
+        self.build((None, self.sequence_length))
+
+    def _embedding_tables(self):
+        return self.embedding.embeddings, None
 
     def get_config(self):
         return {
             **super().get_config(),
             "vocabulary_size": self.vocabulary_size,
             "embedding_dim": self.embedding_dim,
-            "lstm_units": self.lstm_units,
+            "hidden_dim": self.hidden_dim,
             "dropout": self.dropout_rate,
             "sequence_length": self.sequence_length,
             "vocabulary": self.vocabulary,
@@ -125,6 +166,17 @@ class NextTokenModel(NextTokenLanguageModelMixin, keras.Model):
 
 def load_model(path):
     """Load a `.keras` model file safely (`safe_mode=True`), with clear errors.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.models import NextTokenModel, load_model
+    >>> model = NextTokenModel(vocabulary_size=5, embedding_dim=2, hidden_dim=3)
+    >>> model.build((None, 2))
+    >>> model.save("model.keras")
+    >>> type(load_model("model.keras")).__name__
+    'NextTokenModel'
+    ```
 
     Raises:
         MissingInputError: `path` does not exist.

@@ -1,25 +1,30 @@
 """Bengio et al.'s (2003) neural n-gram language model, and its masked variant.
 
 The CSC321 "Learning Distributed Word Representations" network: the
-embeddings of `context_length` words are concatenated, go through one hidden
+embeddings of `sequence_length` words are concatenated, go through one hidden
 layer (logistic in the assignment) and a softmax over the vocabulary.
 
 - `masked=False` (the next-word model): reads 3 words, predicts the 4th;
-  logits `(batch, vocabulary_size)`, targets are word ids `(batch,)`.
-- `masked=True` (the masked model): reads all `context_length` words with
+  logits `(batch, vocabulary_size)`, targets are word ids `(batch,)`. Every
+  id is a word (the data's 0-based ids of 250 words): `padding_id` is None.
+- `masked=True` (the masked model): reads all `sequence_length` words with
   some replaced by `[MASK]` (id 0) and predicts, at every position, the word
-  that stood there: logits `(batch, context_length, vocabulary_size)`, the
-  assignment's output layer of `context_length * V` units with a softmax per
-  block of `V`. Only masked positions count in the loss, as in the
+  that stood there: logits `(batch, sequence_length, vocabulary_size)`, the
+  assignment's output layer of `sequence_length * V` units with a softmax per
+  block of `V`. Id 0 is `[MASK]`, not a word (the data's vocabulary is
+  `["[MASK]"] + words`, ids 1-based): `padding_id` is 0, so export leaves
+  its row out. Only masked positions count in the loss, as in the
   assignment. The mask reaches the loss through the targets: they are the
   assignment's `target_batch_masked = input_batch * mask`, shape
-  `(batch, context_length)`, holding the true id at each masked position and
+  `(batch, sequence_length)`, holding the true id at each masked position and
   0 elsewhere, and the loss is sparse cross-entropy with `ignore_class=0`
   (id 0 is `[MASK]`, never a word to predict). Its mean is over the masked
   positions, so with one mask per row it is the assignment's cross-entropy
-  per example. `mask_inputs` makes such pairs, `sample_input_mask` draws
-  the assignment's masks and `masked_dataset` re-masks a fresh random
-  position every epoch.
+  per example. `datasets.mask_inputs` makes such pairs,
+  `datasets.sample_input_mask` draws the assignment's masks and
+  `datasets.masked_dataset` re-masks a fresh random position every epoch
+  (all three also importable from here and from `models`). The masked
+  accuracy is `models.metrics.MaskedSparseCategoricalAccuracy`.
 
 `set_classic_params` / `get_classic_params` read and write the assignment's
 parameter dict (`word_embedding_weights`, `embed_to_hid_weights`,
@@ -33,46 +38,35 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from keras_embeddings._precision import affine, check_float64_supported
-from keras_embeddings._validation import positive_int
+from keras_embeddings._deprecation import renamed
+from keras_embeddings._precision import affine
+from keras_embeddings._validation import boolean, number, positive_int
 from keras_embeddings.datasets.csc321 import CLASSIC_PARAM_NAMES
+from keras_embeddings.datasets.masking import (  # their old import path
+    mask_inputs as mask_inputs,
+)
+from keras_embeddings.datasets.masking import (
+    masked_dataset as masked_dataset,
+)
+from keras_embeddings.datasets.masking import (
+    sample_input_mask as sample_input_mask,
+)
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
+from keras_embeddings.models._contract import EmbeddingModelMixin, check_vocabulary
+from keras_embeddings.models.metrics import (  # its old import path
+    MaskedSparseCategoricalAccuracy as MaskedSparseCategoricalAccuracy,
+)
+
+__all__ = ["CLASSIC_PARAM_NAMES", "NGramLanguageModel"]
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class MaskedSparseCategoricalAccuracy(keras.metrics.SparseCategoricalAccuracy):
-    """Accuracy over the entries whose target is not `mask_token_id`.
-
-    The masked language model's accuracy: only the masked positions (target
-    id not 0) count, like its loss.
-
-    Args:
-        mask_token_id: int, the target id to leave out (the `[MASK]` id 0).
-        name: str, the metric's name.
-        dtype: the metric's dtype.
-    """
-
-    def __init__(self, mask_token_id=0, name="accuracy", dtype=None):
-        super().__init__(name=name, dtype=dtype)
-        self.mask_token_id = int(mask_token_id)
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        weight = ops.cast(ops.not_equal(y_true, self.mask_token_id), self.dtype)
-        if sample_weight is not None:
-            weight = weight * ops.cast(sample_weight, self.dtype)
-        return super().update_state(y_true, y_pred, sample_weight=weight)
-
-    def get_config(self):
-        return {**super().get_config(), "mask_token_id": self.mask_token_id}
-
-
-@keras.saving.register_keras_serializable(package="keras_embeddings")
-class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
+class NGramLanguageModel(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
     """Neural n-gram language model (Bengio et al., 2003), next-word or masked.
 
     Each context word is looked up in one embedding table; the
-    `context_length` vectors are concatenated, passed through a hidden layer
+    `sequence_length` vectors are concatenated, passed through a hidden layer
     (`hidden_activation`, logistic as in the CSC321 assignment) and an output
     layer of logits. With `masked=True` the model reads all words of a
     4-gram, some replaced by `[MASK]` (id 0), and predicts the word at every
@@ -86,9 +80,11 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
     Args:
         vocabulary_size: int, number of word ids (for the masked model,
             including `[MASK]` at id 0).
-        context_length: int, number of words the model reads.
+        sequence_length: int, number of words the model reads (formerly
+            `context_length`, still accepted with a `DeprecationWarning`).
         embedding_dim: int, size of each word vector.
-        hidden_units: int, size of the hidden layer.
+        hidden_dim: int, size of the hidden layer (formerly `hidden_units`,
+            still accepted with a `DeprecationWarning`).
         hidden_activation: str or callable, the hidden layer's activation
             (`"sigmoid"` is the assignment's logistic unit).
         masked: bool, the masked variant (one softmax per position).
@@ -97,9 +93,16 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
             for the embedding table and both weight matrices (biases start at
             zero). The assignment's `init_wt=0.01` is
             `keras.initializers.RandomNormal(stddev=0.01)`.
+        vocabulary: list of `vocabulary_size` str or None, the word of each
+            id (`get_vocabulary()`, used by export); for the masked model
+            entry 0 is `"[MASK]"` (`load_csc321(...).vocabulary` fits both).
+        **kwargs: base `Model` arguments (`name`, `dtype`).
+
+    `padding_id` is 0 for the masked model (`[MASK]` is not a word) and
+    None for the next-word model (every id is a word).
 
     Input shape:
-        int tensor `(batch, context_length)` of word ids (0 = `[MASK]` when
+        int tensor `(batch, sequence_length)` of word ids (0 = `[MASK]` when
         masked).
 
     float64 (`dtype="float64"`, as to reproduce the assignment's NumPy
@@ -110,43 +113,57 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
 
     Output shape:
         `(batch, vocabulary_size)` logits, or
-        `(batch, context_length, vocabulary_size)` when masked.
+        `(batch, sequence_length, vocabulary_size)` when masked.
 
     Example:
 
     ```python
-    model = NGramLanguageModel(vocabulary_size=20, embedding_dim=4, hidden_units=8)
-    model.compile(optimizer="adam")  # sparse CE from logits, accuracy, perplexity
-    x = np.array([[1, 2, 3], [4, 5, 6]])
-    model.fit(x, np.array([4, 7]), epochs=1, verbose=0)
-    model.get_embeddings().shape  # (20, 4)
-
-    masked = NGramLanguageModel(20, context_length=4, masked=True,
-                                embedding_dim=4, hidden_units=8)
-    inputs, targets = mask_inputs(np.array([[3, 4, 5, 6]]), [[0, 1, 0, 0]])
-    # inputs [[3, 0, 5, 6]], targets [[0, 4, 0, 0]]: predict 4 at position 1
-    masked.compile(optimizer="adam")
-    masked.fit(inputs, targets, epochs=1, verbose=0)
+    >>> import numpy as np
+    >>> from keras_embeddings.datasets import mask_inputs
+    >>> from keras_embeddings.models import NGramLanguageModel
+    >>> model = NGramLanguageModel(vocabulary_size=20, embedding_dim=4, hidden_dim=8)
+    >>> model.compile(optimizer="adam")  # sparse CE from logits, accuracy, perplexity
+    >>> x = np.array([[1, 2, 3], [4, 5, 6]])
+    >>> _ = model.fit(x, np.array([4, 7]), epochs=1, verbose=0)
+    >>> model.get_embeddings().shape, model.padding_id
+    ((20, 4), None)
+    >>> masked = NGramLanguageModel(20, sequence_length=4, masked=True,
+    ...                             embedding_dim=4, hidden_dim=8)
+    >>> inputs, targets = mask_inputs(np.array([[3, 4, 5, 6]]), [[0, 1, 0, 0]])
+    >>> inputs, targets  # predict 4 at position 1
+    (array([[3, 0, 5, 6]], dtype=int32), array([[0, 4, 0, 0]], dtype=int32))
+    >>> masked.compile(optimizer="adam")
+    >>> _ = masked.fit(inputs, targets, epochs=1, verbose=0)
+    >>> tuple(masked(inputs).shape), masked.padding_id
+    ((1, 4, 20), 0)
     ```
     """
 
     def __init__(
         self,
         vocabulary_size,
-        context_length=3,
+        sequence_length=3,
         embedding_dim=16,
-        hidden_units=128,
+        hidden_dim=128,
         hidden_activation="sigmoid",
         masked=False,
         dropout=0.0,
         initializer=None,
+        vocabulary=None,
         **kwargs,
     ):
+        owner = "NGramLanguageModel"
+        sequence_length = renamed(
+            kwargs, "context_length", "sequence_length", sequence_length, 3, owner
+        )
+        hidden_dim = renamed(
+            kwargs, "hidden_units", "hidden_dim", hidden_dim, 128, owner
+        )
         super().__init__(**kwargs)
         self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size)
-        self.context_length = positive_int("context_length", context_length)
+        self.sequence_length = positive_int("sequence_length", sequence_length)
         self.embedding_dim = positive_int("embedding_dim", embedding_dim)
-        self.hidden_units = positive_int("hidden_units", hidden_units)
+        self.hidden_dim = positive_int("hidden_dim", hidden_dim)
         try:
             self.hidden_activation = keras.activations.get(hidden_activation)
         except ValueError:
@@ -154,21 +171,15 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
                 "`hidden_activation` must be a Keras activation name or a "
                 f"callable. Received: hidden_activation={hidden_activation!r}"
             ) from None
-        if not isinstance(masked, bool):
-            raise InvalidInputError(
-                f"`masked` must be True or False. Received: masked={masked!r}"
-            )
-        self.masked = masked
-        if not 0 <= dropout < 1:
-            raise InvalidInputError(
-                f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
-            )
-        self.dropout_rate = float(dropout)
+        self.masked = boolean("masked", masked)
+        self.padding_id = 0 if self.masked else None  # masked: 0 is [MASK]
+        self.dropout_rate = number("dropout", dropout, 0, 1, high_open=True)
         self.initializer = (
             None if initializer is None else keras.initializers.get(initializer)
         )
+        self.vocabulary = check_vocabulary(vocabulary, self.vocabulary_size)
         dtype = self.dtype_policy
-        check_float64_supported(dtype, "NGramLanguageModel")
+        self._check_dtype()
         self.embedding = layers.Embedding(
             self.vocabulary_size,
             self.embedding_dim,
@@ -177,14 +188,14 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
             name="embedding",
         )
         self.hidden = layers.Dense(
-            self.hidden_units,
+            self.hidden_dim,
             activation=self.hidden_activation,
             kernel_initializer=self._weight_initializer("glorot_uniform"),
             dtype=dtype,
             name="hidden",
         )
         self.dropout = layers.Dropout(self.dropout_rate, dtype=dtype, name="dropout")
-        outputs = self.vocabulary_size * (self.context_length if masked else 1)
+        outputs = self.vocabulary_size * (self.sequence_length if masked else 1)
         self.logits = layers.Dense(
             outputs,
             kernel_initializer=self._weight_initializer("glorot_uniform"),
@@ -199,27 +210,50 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
         # when made, so one shared instance would repeat its draws.
         return type(self.initializer).from_config(self.initializer.get_config())
 
+    @property
+    def context_length(self):
+        """Deprecated: `sequence_length`."""
+        return self._deprecated_attribute("context_length", "sequence_length")
+
+    @property
+    def hidden_units(self):
+        """Deprecated: `hidden_dim`."""
+        return self._deprecated_attribute("hidden_units", "hidden_dim")
+
+    def _check_input_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != 2 or input_shape[1] not in (None, self.sequence_length):
+            raise InvalidInputError(
+                f"NGramLanguageModel reads (batch, sequence_length="
+                f"{self.sequence_length}) word ids. Received: input_shape="
+                f"{input_shape}"
+            )
+
     def build(self, input_shape):
+        self._check_dtype()
+        self._check_input_shape(input_shape)
         self.embedding.build(input_shape)
-        self.hidden.build((None, self.context_length * self.embedding_dim))
-        self.logits.build((None, self.hidden_units))
-        self.built = True
+        self.hidden.build((None, self.sequence_length * self.embedding_dim))
+        self.logits.build((None, self.hidden_dim))
 
     def call(self, inputs, training=False):
-        x = self.embedding(inputs)  # (batch, context_length, embedding_dim)
-        # Word i's vector fills columns i*D:(i+1)*D, as in the assignment.
-        x = ops.reshape(x, (-1, self.context_length * self.embedding_dim))
-        x = self.hidden_activation(affine(x, self.hidden))  # (batch, hidden_units)
+        self._check_input_shape(inputs.shape)
+        x = self.embedding(inputs)  # (batch, sequence_length, embedding_dim)
+        # Word i's vector fills columns i*D:(i+1)*D, as in the assignment. The
+        # batch size stays: a longer row fails below instead of making rows.
+        batch = ops.shape(x)[0]
+        x = ops.reshape(x, (batch, self.sequence_length * self.embedding_dim))
+        x = self.hidden_activation(affine(x, self.hidden))  # (batch, hidden_dim)
         x = self.dropout(x, training=training)
-        x = affine(x, self.logits)  # (batch, V) or (batch, context_length * V)
+        x = affine(x, self.logits)  # (batch, V) or (batch, sequence_length * V)
         if self.masked:
             # Unit j + n*V scores word j at position n.
-            x = ops.reshape(x, (-1, self.context_length, self.vocabulary_size))
+            x = ops.reshape(x, (batch, self.sequence_length, self.vocabulary_size))
         return x
 
     def compute_output_shape(self, input_shape):
         if self.masked:
-            return (input_shape[0], self.context_length, self.vocabulary_size)
+            return (input_shape[0], self.sequence_length, self.vocabulary_size)
         return (input_shape[0], self.vocabulary_size)
 
     def compile(self, optimizer="adam", loss=None, metrics=None, **kwargs):
@@ -249,23 +283,23 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
             ]
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 
-    def get_embeddings(self):
-        """The embedding table, `(vocabulary_size, embedding_dim)`.
+    def _build_for_embeddings(self):
+        self.build((None, self.sequence_length))
 
-        Row `i` is word id `i`'s vector; in the masked model row 0 is `[MASK]`.
-        """
-        return ops.convert_to_numpy(self.embedding.embeddings)
+    def _embedding_tables(self):
+        # Row i is word id i's vector; in the masked model row 0 is [MASK].
+        return self.embedding.embeddings, None
 
     # -------------------------------------------------- the assignment's dict
 
     def _classic_shapes(self):
-        n, v = self.context_length, self.vocabulary_size
+        n, v = self.sequence_length, self.vocabulary_size
         outputs = n * v if self.masked else v
         return {
             "word_embedding_weights": (v, self.embedding_dim),
-            "embed_to_hid_weights": (self.hidden_units, n * self.embedding_dim),
-            "hid_to_output_weights": (outputs, self.hidden_units),
-            "hid_bias": (self.hidden_units,),
+            "embed_to_hid_weights": (self.hidden_dim, n * self.embedding_dim),
+            "hid_to_output_weights": (outputs, self.hidden_dim),
+            "hid_bias": (self.hidden_dim,),
             "output_bias": (outputs,),
         }
 
@@ -308,7 +342,7 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
                 )
             arrays[name] = array
         if not self.built:
-            self.build((None, self.context_length))
+            self._build_for_embeddings()
         self.embedding.embeddings.assign(arrays["word_embedding_weights"])
         self.hidden.kernel.assign(arrays["embed_to_hid_weights"].T)
         self.hidden.bias.assign(arrays["hid_bias"])
@@ -318,7 +352,7 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
     def get_classic_params(self):
         """The weights as the assignment's parameter dict (NumPy arrays)."""
         if not self.built:
-            self.build((None, self.context_length))
+            self._build_for_embeddings()
         weight = ops.convert_to_numpy
         return {
             "word_embedding_weights": weight(self.embedding.embeddings),
@@ -330,18 +364,18 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
 
     def _describe(self):
         return (
-            f"vocabulary_size={self.vocabulary_size}, context_length="
-            f"{self.context_length}, embedding_dim={self.embedding_dim}, "
-            f"hidden_units={self.hidden_units}, masked={self.masked}"
+            f"vocabulary_size={self.vocabulary_size}, sequence_length="
+            f"{self.sequence_length}, embedding_dim={self.embedding_dim}, "
+            f"hidden_dim={self.hidden_dim}, masked={self.masked}"
         )
 
     def get_config(self):
         return {
             **super().get_config(),
             "vocabulary_size": self.vocabulary_size,
-            "context_length": self.context_length,
+            "sequence_length": self.sequence_length,
             "embedding_dim": self.embedding_dim,
-            "hidden_units": self.hidden_units,
+            "hidden_dim": self.hidden_dim,
             "hidden_activation": keras.activations.serialize(self.hidden_activation),
             "masked": self.masked,
             "dropout": self.dropout_rate,
@@ -350,6 +384,7 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
                 if self.initializer is None
                 else keras.initializers.serialize(self.initializer)
             ),
+            "vocabulary": self.vocabulary,
         }
 
     @classmethod
@@ -363,130 +398,3 @@ class NGramLanguageModel(CompileDefaultsMixin, keras.Model):
                 config["initializer"]
             )
         return cls(**config)
-
-
-# ------------------------------------------------------------------ masking
-
-
-def sample_input_mask(batch_size, context_length=4, seed=None):
-    """Choose one position per row to mask, as the assignment does.
-
-    The assignment's `Model.sample_input_mask`: `np.random.randint(
-    context_length, size=(batch_size,))` positions, as a 0/1 matrix. With
-    `seed=None` it draws from NumPy's global state, so `np.random.seed(0)`
-    then `sample_input_mask(100)` gives the masks of its `print_gradients()`;
-    `seed=0` gives the same masks without touching the global state.
-
-    Args:
-        batch_size: int, number of rows.
-        context_length: int, words per row.
-        seed: None (NumPy's global random state), an int, or a
-            `np.random.RandomState` / `np.random.Generator`.
-
-    Returns:
-        int32 array `(batch_size, context_length)` with one 1 per row.
-    """
-    batch_size = positive_int("batch_size", batch_size)
-    context_length = positive_int("context_length", context_length)
-    if seed is None:
-        positions = np.random.randint(context_length, size=(batch_size,))
-    elif isinstance(seed, np.random.Generator):
-        positions = seed.integers(context_length, size=(batch_size,))
-    elif isinstance(seed, np.random.RandomState):
-        positions = seed.randint(context_length, size=(batch_size,))
-    elif isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        positions = np.random.RandomState(seed).randint(
-            context_length, size=(batch_size,)
-        )
-    else:
-        raise InvalidInputError(
-            "`seed` must be None, an int, a np.random.RandomState or a "
-            f"np.random.Generator. Received: seed={seed!r}"
-        )
-    mask = np.zeros((batch_size, context_length), "int32")
-    mask[np.arange(batch_size), positions] = 1
-    return mask
-
-
-def mask_inputs(rows, mask):
-    """Replace the masked words by `[MASK]` (0): `(inputs, targets)`.
-
-    The assignment's `input_batch * (1 - mask)` and
-    `target_batch_masked = input_batch * mask`: the inputs keep the unmasked
-    words, the targets hold the true ids at masked positions and 0 (ignored
-    by the masked model's loss) elsewhere.
-
-    Args:
-        rows: int array `(batch, context_length)` of word ids (1-based; 0 is
-            `[MASK]`).
-        mask: 0/1 array of the same shape, 1 where a word is masked.
-
-    Returns:
-        `(inputs, targets)`, two int32 arrays of that shape.
-    """
-    rows = np.asarray(rows)
-    mask = np.asarray(mask)
-    if rows.ndim != 2 or rows.dtype.kind not in "iu":
-        raise InvalidInputError(
-            "`rows` must be a 2-D integer array (batch, context_length). "
-            f"Received: dtype {rows.dtype}, shape {rows.shape}"
-        )
-    if mask.shape != rows.shape or not np.isin(mask, (0, 1)).all():
-        raise InvalidInputError(
-            f"`mask` must be a 0/1 array of the shape of `rows` {rows.shape}. "
-            f"Received: shape {mask.shape}"
-        )
-    if (rows[mask == 1] == 0).any():
-        raise InvalidInputError(
-            "`rows` has [MASK] (id 0) at a masked position; masked rows hold "
-            "1-based word ids (the masked variant of the data)."
-        )
-    mask = mask.astype(rows.dtype)
-    return (rows * (1 - mask)).astype("int32"), (rows * mask).astype("int32")
-
-
-def masked_dataset(rows, batch_size=100, shuffle=True, seed=None):
-    """A `tf.data` pipeline of masked 4-grams, re-masked every epoch.
-
-    Each pass over the dataset shuffles the rows (when `shuffle`) and masks a
-    fresh random position in every row, so the masked model sees each 4-gram
-    with a different word hidden from epoch to epoch, as the assignment's
-    training loop does.
-
-    Args:
-        rows: int array `(N, context_length)` of 1-based word ids.
-        batch_size: int.
-        shuffle: bool, reshuffle the rows every epoch.
-        seed: int or None, makes the shuffles and masks reproducible.
-
-    Returns:
-        A `tf.data.Dataset` of `(inputs, targets)` batches as `mask_inputs`
-        makes them, for `model.fit`.
-    """
-    import tensorflow as tf
-
-    rows = np.asarray(rows)
-    if rows.ndim != 2 or rows.dtype.kind not in "iu" or len(rows) == 0:
-        raise InvalidInputError(
-            "`rows` must be a non-empty 2-D integer array (N, context_length). "
-            f"Received: dtype {rows.dtype}, shape {rows.shape}"
-        )
-    batch_size = positive_int("batch_size", batch_size)
-    context_length = rows.shape[1]
-    dataset = tf.data.Dataset.from_tensor_slices(rows.astype("int32"))
-    if shuffle:
-        dataset = dataset.shuffle(len(rows), seed=seed, reshuffle_each_iteration=True)
-    dataset = dataset.batch(batch_size)
-    # One random stream per epoch (rerandomized each iteration): a seed per batch.
-    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
-    dataset = tf.data.Dataset.zip((dataset, seeds.batch(2)))
-
-    def mask_batch(batch, batch_seed):
-        positions = tf.random.stateless_uniform(
-            tf.shape(batch)[:1], seed=batch_seed, maxval=context_length, dtype="int32"
-        )
-        mask = tf.one_hot(positions, context_length, dtype="int32")
-        return batch * (1 - mask), batch * mask
-
-    dataset = dataset.map(mask_batch, num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.prefetch(tf.data.AUTOTUNE)

@@ -12,7 +12,9 @@ local preset directory (what `save_to_preset` writes), or downloads a
 published one by name; `contextual_embeddings(backbone, tokenizer, texts)`
 returns the tokens of each text with their vectors.
 
-The lecture's Hugging Face lab, in Keras:
+The lecture's Hugging Face lab, in Keras (these two blocks download a
+preset, so they are not run as doctests; the functions' own examples run
+offline on a tiny saved BERT):
 
 ```python
 # transformers: BertTokenizer.from_pretrained / BertModel.from_pretrained
@@ -48,6 +50,8 @@ import reprlib
 import numpy as np
 
 from keras_embeddings.errors import InvalidInputError, MissingInputError
+
+__all__ = ["contextual_embeddings", "from_preset"]
 
 _CONFIG_FILE = "config.json"  # every keras-hub (and Transformers) preset has one
 _SEQUENCE_INPUTS = {"token_ids", "padding_mask", "segment_ids"}
@@ -97,11 +101,21 @@ def from_preset(preset):
         InvalidInputError: the path is not a keras-hub preset directory (no
             `config.json`, no tokenizer, unreadable files).
 
-    Example:
+    Example (offline: a tiny untrained BERT saved to a folder, then loaded;
+    `from_preset("bert_tiny_en_uncased")` downloads the real one):
 
     ```python
-    backbone, tokenizer = from_preset("bert_tiny_en_uncased")  # Colab: downloads
-    backbone, tokenizer = from_preset("path/to/saved_preset")  # offline
+    >>> import keras_hub
+    >>> from keras_embeddings.models import from_preset
+    >>> words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "bank"]
+    >>> keras_hub.tokenizers.BertTokenizer(vocabulary=words).save_to_preset("tiny")
+    >>> keras_hub.models.BertBackbone(
+    ...     vocabulary_size=7, num_layers=1, num_heads=1, hidden_dim=4,
+    ...     intermediate_dim=8, max_sequence_length=8,
+    ... ).save_to_preset("tiny")
+    >>> backbone, tokenizer = from_preset("tiny")  # a folder: no network
+    >>> type(backbone).__name__, type(tokenizer).__name__
+    ('BertBackbone', 'BertTokenizer')
     ```
     """
     if isinstance(preset, os.PathLike):
@@ -238,15 +252,28 @@ def contextual_embeddings(backbone, tokenizer, texts, batch_size=32):
         shape `(len(tokens), hidden_dim)`, row `i` the vector of `tokens[i]`.
         For a list of str, a list of such pairs, one per text.
 
-    Example:
+    Example (a tiny untrained BERT; `from_preset("bert_tiny_en_uncased")`
+    gives a trained one):
 
     ```python
-    backbone, tokenizer = from_preset("bert_tiny_en_uncased")
-    (tokens_a, a), (tokens_b, b) = contextual_embeddings(
-        backbone, tokenizer, ["the river bank", "the bank lent money"]
-    )
-    a[tokens_a.index("bank")] @ b[tokens_b.index("bank")]  # not the same vector
+    >>> import keras_hub
+    >>> import numpy as np
+    >>> from keras_embeddings.models import contextual_embeddings
+    >>> words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "river",
+    ...          "bank", "lent", "money"]
+    >>> tokenizer = keras_hub.tokenizers.BertTokenizer(vocabulary=words)
+    >>> backbone = keras_hub.models.BertBackbone(
+    ...     vocabulary_size=10, num_layers=1, num_heads=1, hidden_dim=4,
+    ...     intermediate_dim=8, max_sequence_length=8)
+    >>> (tokens_a, a), (tokens_b, b) = contextual_embeddings(
+    ...     backbone, tokenizer, ["the river bank", "the bank lent money"])
+    >>> tokens_a, a.shape
+    (['[CLS]', 'the', 'river', 'bank', '[SEP]'], (5, 4))
+    >>> np.allclose(a[tokens_a.index("bank")], b[tokens_b.index("bank")])
+    False
     ```
+
+    "bank" gets a vector from its context, not one per word.
     """
     import keras
 

@@ -53,70 +53,39 @@ from keras import layers, ops
 from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
+from keras_embeddings.models._contract import (
+    SOURCES,
+    EmbeddingModelMixin,
+    check_vocabulary,
+)
+from keras_embeddings.models.losses import (  # their old import path
+    NegativeSamplingLoss as NegativeSamplingLoss,
+)
+from keras_embeddings.models.losses import (
+    negative_sampling_loss as negative_sampling_loss,
+)
 
-_SOURCES = ("input", "output", "average")
-
-
-@keras.saving.register_keras_serializable(package="keras_embeddings")
-def negative_sampling_loss(y_true, y_pred):
-    """Logistic loss of each example: `sum(softplus(-z) if y else softplus(z))`.
-
-    Args:
-        y_true: float `(batch, 1 + negatives)`: 1 for the positive word,
-            0 for the negatives (or `(batch, 1)` 0/1 labels of `skipgrams`).
-        y_pred: the logits `u . v`, same shape.
-
-    Returns:
-        `(batch,)`: `-log sigmoid(z_pos) - sum_k log sigmoid(-z_k)`.
-    """
-    y_true = ops.cast(y_true, y_pred.dtype)
-    # -log sigmoid(z) = softplus(-z) = softplus(z) - z and -log(1 - sigmoid(z))
-    # = softplus(z): one softplus per logit instead of two (the loss and the
-    # `pair_loss` metric each compute it, on every step).
-    losses = ops.softplus(y_pred) - y_true * y_pred
-    return ops.sum(losses, axis=-1)
-
-
-@keras.saving.register_keras_serializable(package="keras_embeddings")
-class NegativeSamplingLoss(keras.losses.Loss):
-    """Word2vec's negative-sampling loss, summed over a batch by default.
-
-    `reduction="sum"` (the default) makes plain SGD apply the learning rate
-    to every example's gradient, like word2vec's one-pair-at-a-time update,
-    whatever the batch size. The per-example value is
-    `negative_sampling_loss(y_true, y_pred)`.
-
-    Args:
-        reduction: str, Keras' loss reduction (`"sum"`).
-        name: str.
-
-    Example:
-
-    ```python
-    loss = NegativeSamplingLoss()
-    loss(np.array([[1.0, 0.0]]), np.array([[0.0, 0.0]]))  # 2 * log(2) = 1.386
-    ```
-    """
-
-    def __init__(self, reduction="sum", name="negative_sampling_loss", dtype=None):
-        super().__init__(name=name, reduction=reduction, dtype=dtype)
-
-    def call(self, y_true, y_pred):
-        return negative_sampling_loss(y_true, y_pred)
-
-    def get_config(self):
-        return {"reduction": self.reduction, "name": self.name}
+__all__ = ["CBOWNegativeSampling", "SkipGram"]
 
 
 def default_steps_per_execution():
     """The word2vec models' default `steps_per_execution`: 16 under
-    TensorFlow and JAX, 1 under PyTorch (whose Keras trainer takes only 1)."""
+    TensorFlow and JAX, 1 under PyTorch (whose Keras trainer takes only 1).
+
+    >>> from keras_embeddings.models.skipgram import default_steps_per_execution
+    >>> default_steps_per_execution() in (1, 16)
+    True
+    """
     return 1 if keras.backend.backend() == "torch" else 16
 
 
 def check_steps_per_execution(steps_per_execution):
     """Refuse `steps_per_execution > 1` on PyTorch at `compile`, where Keras
-    would only refuse it at the first `fit`."""
+    would only refuse it at the first `fit`.
+
+    >>> from keras_embeddings.models.skipgram import check_steps_per_execution
+    >>> check_steps_per_execution(1)  # always fine
+    """
     if keras.backend.backend() == "torch" and steps_per_execution != 1:
         raise InvalidInputError(
             "The PyTorch backend runs one training step per call: "
@@ -127,39 +96,67 @@ def check_steps_per_execution(steps_per_execution):
         )
 
 
-class _Word2Vec(CompileDefaultsMixin, keras.Model):
+class _Word2Vec(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
     """Shared parts: the two embedding tables, scoring, compile, export."""
 
-    def __init__(self, vocabulary_size, embedding_dim=100, negatives=5, **kwargs):
+    padding_id = 0  # ids from the package's Tokenizer and word2vec_dataset
+    _embedding_sources = SOURCES
+
+    def __init__(
+        self, vocabulary_size, embedding_dim=100, negatives=5, vocabulary=None,
+        **kwargs,
+    ):  # fmt: skip
         super().__init__(**kwargs)
         self.vocabulary_size = positive_int("vocabulary_size", vocabulary_size, 2)
         self.embedding_dim = positive_int("embedding_dim", embedding_dim)
         self.negatives = positive_int("negatives", negatives, minimum=0)
+        self.vocabulary = check_vocabulary(vocabulary, self.vocabulary_size)
+        self._check_dtype()
         bound = 0.5 / self.embedding_dim  # word2vec's initialization
         self.target_embedding = layers.Embedding(
             self.vocabulary_size,
             self.embedding_dim,
             embeddings_initializer=keras.initializers.RandomUniform(-bound, bound),
+            dtype=self.dtype_policy,
             name="target_embedding",
         )
         self.context_embedding = layers.Embedding(
             self.vocabulary_size,
             self.embedding_dim,
             embeddings_initializer="zeros",
+            dtype=self.dtype_policy,
             name="context_embedding",
         )
 
+    def _check_ids(self, ids, what, rank, example):
+        """`ids` must have `rank` axes; `InvalidInputError` naming `what`."""
+        if len(ids.shape) != rank:
+            raise InvalidInputError(
+                f"{type(self).__name__}: {what} must have shape {example}. "
+                f"Received: shape {tuple(ids.shape)}"
+            )
+
     def _score(self, u, positive, negative_ids):
         """Logits `(batch, 1 + k)` of input vectors `u` against output rows."""
+        self._check_ids(positive, "the positive ids", 1, "(batch,)")
         v = self.context_embedding(positive)  # (batch, dim)
         logits = ops.sum(u * v, axis=-1, keepdims=True)  # (batch, 1)
         if negative_ids is None:
             return logits
+        self._check_ids(negative_ids, "the negative ids", 2, "(rows, negatives)")
         if negative_ids.shape[-1] != self.negatives:
             raise InvalidInputError(
                 f"The model was built with negatives={self.negatives}, but the "
                 f"negative ids have shape {tuple(negative_ids.shape)}. Build the "
                 "dataset with the same `negatives`."
+            )
+        batch, rows = u.shape[0], negative_ids.shape[0]
+        if batch is not None and rows is not None and (rows == 0 or batch % rows):
+            raise InvalidInputError(
+                f"{type(self).__name__}: the rows of negative ids ({rows}) must "
+                f"divide the batch ({batch}): each row serves batch // rows "
+                f"examples. Received: negative ids of shape "
+                f"{tuple(negative_ids.shape)} for a batch of {batch}"
             )
         # Row r of `negative_ids` serves `batch // rows` consecutive examples
         # (one row per example is word2vec; fewer rows share draws).
@@ -244,30 +241,18 @@ class _Word2Vec(CompileDefaultsMixin, keras.Model):
             config = dict(config, steps_per_execution=1)
         super().compile_from_config(config)
 
-    def get_embeddings(self, source="input"):
-        """Word vectors `(vocabulary_size, embedding_dim)`; row 0 is padding.
+    def _build_for_embeddings(self):
+        self.build(None)
 
-        Args:
-            source: `"input"` (word2vec's vectors, `target_embedding`),
-                `"output"` (`context_embedding`) or `"average"` of both.
-        """
-        if source not in _SOURCES:
-            raise InvalidInputError(
-                f"`source` must be one of {list(_SOURCES)}. Received: source={source!r}"
-            )
-        if not self.built:
-            self.build(None)
-        w_in = ops.convert_to_numpy(self.target_embedding.embeddings)
-        if source == "input":
-            return w_in
-        w_out = ops.convert_to_numpy(self.context_embedding.embeddings)
-        return w_out if source == "output" else (w_in + w_out) / 2
+    def _embedding_tables(self):
+        # word2vec's input vectors (the ones it keeps) and output vectors.
+        return self.target_embedding.embeddings, self.context_embedding.embeddings
 
     def build(self, input_shape=None):
         # The tables do not depend on the input shapes.
+        self._check_dtype()
         self.target_embedding.build((None,))
         self.context_embedding.build((None,))
-        self.built = True
 
     def get_config(self):
         return {
@@ -275,6 +260,7 @@ class _Word2Vec(CompileDefaultsMixin, keras.Model):
             "vocabulary_size": self.vocabulary_size,
             "embedding_dim": self.embedding_dim,
             "negatives": self.negatives,
+            "vocabulary": self.vocabulary,
         }
 
 
@@ -307,6 +293,15 @@ class SkipGram(_Word2Vec):
         embedding_dim: int, size of each word vector (gensim's `vector_size`).
         negatives: int, negative words per pair (gensim's `negative`); 0 for
             a model that scores labelled pairs only (Keras 2 `skipgrams`).
+        vocabulary: list of `vocabulary_size` str or None, the word of each
+            id, `vocabulary[0]` the padding entry (`get_vocabulary()`, used
+            by export).
+        **kwargs: base `Model` arguments (`name`, `dtype`).
+
+    Word vectors (`get_embeddings(source)`): `"input"` (default,
+    word2vec's vectors, `target_embedding`), `"output"`
+    (`context_embedding`) or `"average"` of both; row `padding_id` = 0 is
+    padding.
 
     Input shape:
         A tuple `(target_ids, context_ids, negative_ids)` of int tensors
@@ -322,18 +317,24 @@ class SkipGram(_Word2Vec):
     Example:
 
     ```python
-    model = SkipGram(vocabulary_size=50, embedding_dim=8, negatives=2)
-    model.compile()
-    target, context = np.array([3, 4]), np.array([4, 3])
-    negative_ids = np.array([[7, 9], [11, 2]])
-    labels = np.array([[1.0, 0.0, 0.0]] * 2)
-    model.fit((target, context, negative_ids), labels, verbose=0)
-    model.get_embeddings().shape  # (50, 8)
+    >>> import numpy as np
+    >>> from keras_embeddings.models import SkipGram
+    >>> model = SkipGram(vocabulary_size=50, embedding_dim=8, negatives=2)
+    >>> model.compile(jit_compile=False)
+    >>> target, context = np.array([3, 4]), np.array([4, 3])
+    >>> negative_ids = np.array([[7, 9], [11, 2]])
+    >>> labels = np.array([[1.0, 0.0, 0.0]] * 2)
+    >>> tuple(model((target, context, negative_ids)).shape)
+    (2, 3)
+    >>> _ = model.fit((target, context, negative_ids), labels, verbose=0)
+    >>> model.get_embeddings("average").shape
+    (50, 8)
     ```
     """
 
     def call(self, inputs):
         target, context, negative_ids = _unpack(inputs, "SkipGram", "target_ids")
+        self._check_ids(target, "the target ids", 1, "(batch,)")
         u = self.target_embedding(target)  # (batch, dim)
         return self._score(u, context, negative_ids)
 
@@ -354,6 +355,10 @@ class CBOWNegativeSampling(_Word2Vec):
         vocabulary_size: int, number of ids including the padding id 0.
         embedding_dim: int, size of each word vector.
         negatives: int, negative words per center word.
+        vocabulary: list of `vocabulary_size` str or None, as for `SkipGram`.
+        **kwargs: base `Model` arguments (`name`, `dtype`).
+
+    Word vectors: as for `SkipGram`.
 
     Input shape:
         A tuple `(context_ids, center_ids, negative_ids)`: int tensors
@@ -366,13 +371,17 @@ class CBOWNegativeSampling(_Word2Vec):
     Example:
 
     ```python
-    model = CBOWNegativeSampling(vocabulary_size=50, embedding_dim=8, negatives=2)
-    model.compile()
-    context = np.array([[2, 4, 0, 0], [3, 5, 6, 7]])
-    center, negative_ids = np.array([3, 4]), np.array([[7, 9], [11, 2]])
-    model.fit((context, center, negative_ids), np.array([[1.0, 0, 0]] * 2),
-              verbose=0)
-    model.get_embeddings().shape  # (50, 8)
+    >>> import numpy as np
+    >>> from keras_embeddings.models import CBOWNegativeSampling
+    >>> model = CBOWNegativeSampling(vocabulary_size=50, embedding_dim=8,
+    ...                              negatives=2)
+    >>> model.compile(jit_compile=False)
+    >>> context = np.array([[2, 4, 0, 0], [3, 5, 6, 7]])  # padded with 0
+    >>> center, negative_ids = np.array([3, 4]), np.array([[7, 9], [11, 2]])
+    >>> _ = model.fit((context, center, negative_ids),
+    ...               np.array([[1.0, 0, 0]] * 2), verbose=0)
+    >>> model.get_embeddings().shape, model.padding_id
+    ((50, 8), 0)
     ```
     """
 
@@ -380,6 +389,7 @@ class CBOWNegativeSampling(_Word2Vec):
         context, center, negative_ids = _unpack(
             inputs, "CBOWNegativeSampling", "context_ids"
         )
+        self._check_ids(context, "the context ids", 2, "(batch, 2 * window)")
         vectors = self.target_embedding(context)  # (batch, window, dim)
         mask = ops.cast(ops.not_equal(context, 0), vectors.dtype)  # (batch, window)
         count = ops.maximum(ops.sum(mask, axis=1, keepdims=True), 1.0)

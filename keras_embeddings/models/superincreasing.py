@@ -14,6 +14,8 @@ import keras
 
 from keras_embeddings.layers import NeuronLayer
 
+__all__ = ["superincreasing_detector"]
+
 # The seed's parameters: row k of W1 is hidden neuron k's weight vector.
 HIDDEN_WEIGHTS = [[-1, 1, 0, 0], [-1, -1, 1, 0], [-1, -1, -1, 1]]  # W^(1)
 HIDDEN_BIAS = [0, 0, 0]  # b^(1)
@@ -60,10 +62,15 @@ def superincreasing_detector():
     Example:
 
     ```python
-    model = superincreasing_detector()
-    model.predict(np.array([[1, 2, 4, 8], [1, 2, 4, 6], [1, 1, 2, 4]]))
-    # [[1.], [0.], [1.]]: the last one is a tie (x2 == x1), not superincreasing
+    >>> import numpy as np
+    >>> from keras_embeddings.models import superincreasing_detector
+    >>> model = superincreasing_detector()
+    >>> model.predict(np.array([[1, 2, 4, 8], [1, 2, 4, 6], [1, 1, 2, 4]]),
+    ...               verbose=0).ravel().tolist()
+    [1.0, 0.0, 1.0]
     ```
+
+    The last one is a tie (`x2 == x1`), not superincreasing.
     """
     return keras.Sequential(
         [

@@ -32,18 +32,21 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from keras_embeddings._validation import boolean, positive_int
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models._contract import SOURCES, EmbeddingModelMixin
 from keras_embeddings.models._generation import (
     NextTokenLanguageModelMixin,
     check_dropout,
     check_vocabulary,
     no_autograd,
-    positive_int,
 )
+
+__all__ = ["TransformerLM"]
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class TransformerLM(NextTokenLanguageModelMixin, keras.Model):
+class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Model):
     """Predict the next word with causal self-attention: a small GPT.
 
     Token + position embedding -> `num_layers` keras-hub
@@ -69,6 +72,14 @@ class TransformerLM(NextTokenLanguageModelMixin, keras.Model):
             (`vocabulary[0]` is the padding entry); needed for text prompts.
         oov_token: str or None, the out-of-vocabulary word in `vocabulary`;
             never generated.
+        **kwargs: base `Model` arguments (`name`, `dtype`: e.g.
+            `"mixed_float16"` or `"float64"`, used by every layer).
+
+    Word vectors (`get_embeddings(source)`): `"input"` (default), the token
+    embedding table; `"output"`, the logits kernel transposed (one row per
+    word, `(vocabulary_size, embedding_dim)`); `"average"` of the two. With
+    `tie_weights=True` the logits use the token table itself, so all three
+    are that table. Row `padding_id` = 0 is padding.
 
     Input shape:
         int tensor `(batch, length)` with `length <= sequence_length`,
@@ -80,15 +91,23 @@ class TransformerLM(NextTokenLanguageModelMixin, keras.Model):
     Example:
 
     ```python
-    model = TransformerLM(vocabulary_size=50, sequence_length=4, embedding_dim=8,
-                          num_heads=2, intermediate_dim=16, num_layers=1)
-    model.compile()  # sparse cross-entropy from logits, accuracy, perplexity
-    x = np.array([[3, 4, 5, 0], [6, 7, 0, 0]])
-    model.fit(x, np.array([6, 8]), epochs=1, verbose=0)
-    model.get_embeddings().shape  # (50, 8)
-    model.contextual_embeddings(x).shape  # (2, 4, 8)
+    >>> import numpy as np
+    >>> from keras_embeddings.models import TransformerLM
+    >>> model = TransformerLM(vocabulary_size=50, sequence_length=4,
+    ...                       embedding_dim=8, num_heads=2, intermediate_dim=16,
+    ...                       num_layers=1)
+    >>> model.compile()  # sparse cross-entropy from logits, accuracy, perplexity
+    >>> x = np.array([[3, 4, 5, 0], [6, 7, 0, 0]])
+    >>> _ = model.fit(x, np.array([6, 8]), epochs=1, verbose=0)
+    >>> model.get_embeddings().shape, model.get_embeddings("output").shape
+    ((50, 8), (50, 8))
+    >>> model.contextual_embeddings(x).shape
+    (2, 4, 8)
     ```
     """
+
+    padding_id = 0  # the padding mask is `ids != 0`: Tokenizer ids start at 1
+    _embedding_sources = SOURCES
 
     def __init__(
         self,
@@ -119,20 +138,18 @@ class TransformerLM(NextTokenLanguageModelMixin, keras.Model):
         self.intermediate_dim = positive_int("intermediate_dim", intermediate_dim)
         self.num_layers = positive_int("num_layers", num_layers)
         self.dropout_rate = check_dropout(dropout)
-        if not isinstance(tie_weights, bool):
-            raise InvalidInputError(
-                f"`tie_weights` must be True or False. Received: "
-                f"tie_weights={tie_weights!r}"
-            )
-        self.tie_weights = tie_weights
+        self.tie_weights = boolean("tie_weights", tie_weights)
         self.vocabulary, self.oov_token = check_vocabulary(
             vocabulary, oov_token, self.vocabulary_size
         )
+        self._check_dtype()
+        policy = self.dtype_policy
         self.embedding = keras_hub.layers.TokenAndPositionEmbedding(
             self.vocabulary_size,
             self.sequence_length,
             self.embedding_dim,
             tie_weights=True,  # only used by the reverse call when tied
+            dtype=policy,
             name="embedding",
         )
         self.decoder_blocks = [
@@ -140,16 +157,32 @@ class TransformerLM(NextTokenLanguageModelMixin, keras.Model):
                 intermediate_dim=self.intermediate_dim,
                 num_heads=self.num_heads,
                 dropout=self.dropout_rate,
+                dtype=policy,
                 name=f"decoder_{i}",
             )
             for i in range(self.num_layers)
         ]
         self.logits = (
-            None if tie_weights else layers.Dense(self.vocabulary_size, name="logits")
+            None
+            if self.tie_weights
+            else layers.Dense(self.vocabulary_size, dtype=policy, name="logits")
         )
+
+    def _check_input_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != 2 or (
+            input_shape[1] is not None and input_shape[1] > self.sequence_length
+        ):
+            raise InvalidInputError(
+                "TransformerLM reads int ids (batch, length) with length <= "
+                f"sequence_length={self.sequence_length}. Pass at most "
+                f"{self.sequence_length} tokens per row. Received: input_shape="
+                f"{input_shape}"
+            )
 
     def _hidden(self, inputs, training=False):
         """The last block's output per token and the padding mask."""
+        self._check_input_shape(inputs.shape)
         mask = ops.not_equal(inputs, 0)  # (batch, length)
         x = self.embedding(inputs)  # (batch, length, embedding_dim)
         for block in self.decoder_blocks:
@@ -167,12 +200,17 @@ class TransformerLM(NextTokenLanguageModelMixin, keras.Model):
             return self.embedding.token_embedding(x, reverse=True)
         return self.logits(x)  # (batch, vocabulary_size)
 
-    def get_embeddings(self):
-        """The token embedding table, `(vocabulary_size, embedding_dim)`; row 0
-        is padding. One static vector per word, whatever its context."""
-        if not self.built:  # e.g. right after construction: build by calling
+    def _build_for_embeddings(self):
+        # keras-hub's blocks build on their first call: build by calling.
+        with no_autograd():
             self(ops.zeros((1, self.sequence_length), "int32"))
-        return ops.convert_to_numpy(self.embedding.token_embedding.embeddings)
+
+    def _embedding_tables(self):
+        # One static vector per word, whatever its context.
+        table = self.embedding.token_embedding.embeddings
+        if self.tie_weights:
+            return table, table
+        return table, ops.transpose(self.logits.kernel)
 
     def contextual_embeddings(self, inputs):
         """Per-token vectors from the last decoder block: one per occurrence.
