@@ -191,7 +191,7 @@ print("y (next-word ids):", y)
 X_pre, y_pre = padded_pre[:, :-1], padded_pre[:, -1]  # the lecture's split
 print("The lecture's split of left-padded rows gives the same y:", (y_pre == y).all())
 
-model = NextTokenModel(total_words, embedding_dim=8, lstm_units=16)
+model = NextTokenModel(total_words, embedding_dim=8, hidden_dim=16)
 difference = np.abs(model.predict(X_pre, verbose=0) - model.predict(X, verbose=0)).max()
 print(f"Largest difference between left- and right-padded logits: {difference:.1e}")
 

@@ -196,11 +196,10 @@ line_layer = NeuronLayer(
     name="four_neurons",
 )
 line_layer.build((None, 1))
-line = plots.plot_neuron_outputs(
-    line_layer, None, os.path.join(OUT_DIR, "neurons_1d.png"), input_range=(-6, 6)
-)
+line_png = os.path.join(OUT_DIR, "neurons_1d.png")
+line = plots.plot_neuron_outputs(line_layer, path=line_png, input_range=(-6, 6))
 middle = len(line.inputs) // 2
-print(f"Wrote {line.path}: {line.outputs.shape[1]} neurons, {len(line.inputs)} points")
+print(f"Wrote {line_png}: {line.outputs.shape[1]} neurons, {len(line.inputs)} points")
 print("Outputs at x = 0:", line.outputs[middle], "(sigmoid of the biases)")
 
 """
@@ -224,13 +223,11 @@ step = NeuronLayer(
     4, "hard_threshold", weights=plane_weights, bias=plane_bias, name="threshold"
 )
 grid_axes = (np.linspace(-3, 3, 61), np.linspace(-3, 3, 61))
-smooth_plot = plots.plot_neuron_outputs(
-    smooth, grid_axes, os.path.join(OUT_DIR, "neurons_2d_sigmoid.png")
-)
-step_plot = plots.plot_neuron_outputs(
-    step, grid_axes, os.path.join(OUT_DIR, "neurons_2d_threshold.png")
-)
-print("Wrote", smooth_plot.path, "and", step_plot.path)
+smooth_png = os.path.join(OUT_DIR, "neurons_2d_sigmoid.png")
+step_png = os.path.join(OUT_DIR, "neurons_2d_threshold.png")
+plots.plot_neuron_outputs(smooth, grid_axes, smooth_png)
+step_plot = plots.plot_neuron_outputs(step, grid_axes, step_png)
+print("Wrote", smooth_png, "and", step_png)
 print(
     "Share of the plane where each threshold neuron fires:", step_plot.outputs.mean(0)
 )

@@ -135,7 +135,7 @@ toy_vocabulary = tokenizer.get_vocabulary()  # "" (padding) first, then by id
 model = NextTokenModel(
     total_words,
     embedding_dim=TOY_EMBEDDING_DIM,
-    lstm_units=TOY_LSTM_UNITS,
+    hidden_dim=TOY_LSTM_UNITS,
     sequence_length=max_sequence_len - 1,
     vocabulary=toy_vocabulary,
 )
@@ -262,7 +262,7 @@ in the format TensorBoard's projector reads (Keras 3's own
 model = NextTokenModel(
     vocabulary_size,
     embedding_dim=EMBEDDING_DIM,
-    lstm_units=LSTM_UNITS,
+    hidden_dim=LSTM_UNITS,
     dropout=DROPOUT,
     sequence_length=SEQUENCE_LENGTH,
     vocabulary=vocabulary,
@@ -390,10 +390,10 @@ dimensions with PCA and labels each point.
 """
 
 # %%
-history_png = plots.plot_history(history, os.path.join(OUT_DIR, "history.png"))
-embedding_png = plots.plot_embedding_2d(
-    word_vectors, os.path.join(OUT_DIR, "embedding_pca.png"), max_words=PLOT_WORDS
-)
+history_png = os.path.join(OUT_DIR, "history.png")
+embedding_png = os.path.join(OUT_DIR, "embedding_pca.png")
+plots.plot_history(history, history_png)
+plots.plot_embedding_2d(word_vectors, embedding_png, max_words=PLOT_WORDS)
 print("Wrote", history_png, "and", embedding_png)
 
 """

@@ -429,10 +429,10 @@ frequent words in two dimensions with PCA.
 paths = callbacks.write_projector(LOG_DIR, skipgram, vocabulary)
 print("Projector files:", paths["config"], paths["tensor"], paths["metadata"])
 print(f"To explore the vectors: tensorboard --logdir {LOG_DIR}")
-history_png = plots.plot_history(history, os.path.join(OUT_DIR, "history.png"))
-pca_png = plots.plot_embedding_2d(
-    word_vectors, os.path.join(OUT_DIR, "skipgram_pca.png"), max_words=PLOT_WORDS
-)
+history_png = os.path.join(OUT_DIR, "history.png")
+pca_png = os.path.join(OUT_DIR, "skipgram_pca.png")
+plots.plot_history(history, history_png)
+plots.plot_embedding_2d(word_vectors, pca_png, max_words=PLOT_WORDS)
 vectors_txt = export.save_word2vec(os.path.join(OUT_DIR, "vectors.txt"), word_vectors)
 print("Wrote", history_png, pca_png, "and", vectors_txt)
 

@@ -63,7 +63,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_embeddings import analysis, datasets, gradcheck, plots
+from keras_embeddings import analysis, datasets, export, gradcheck, plots
 from keras_embeddings.models import GloVe
 
 SMOKE = os.environ.get("KERAS_EMBEDDINGS_SMOKE") == "1"
@@ -357,7 +357,9 @@ for epoch, (loss, val_loss) in enumerate(
     print(
         f"    step {epoch * STEPS_PER_EPOCH:>3}: loss {loss:>9.1f}  val_loss {val_loss:>8.1f}"
     )
-print("Saved", plots.plot_history(history, os.path.join(OUT_DIR, "history.png")))
+history_png = os.path.join(OUT_DIR, "history.png")
+plots.plot_history(history, history_png)
+print("Saved", history_png)
 
 """
 The training loss falls steadily, from about 116,000 to 45,000 for
@@ -417,9 +419,8 @@ for k, dim in enumerate(EMBEDDING_DIMS):
 for name, losses in sweep.items():
     best = EMBEDDING_DIMS[int(np.argmin(losses["val_loss"]))]
     print(f"Best validation loss, {name}: d = {best}")
-sweep_path = plots.plot_dimension_sweep(
-    EMBEDDING_DIMS, sweep, os.path.join(OUT_DIR, "dimension_sweep.png")
-)
+sweep_path = os.path.join(OUT_DIR, "dimension_sweep.png")
+plots.plot_dimension_sweep(EMBEDDING_DIMS, sweep, sweep_path)
 print("Saved", sweep_path)
 
 """
@@ -491,16 +492,16 @@ print(
 """
 ## Nearest words
 
-The lab reads the word vectors from `W` (`get_embeddings()`; `"mean"` gives
-`(W + W~) / 2`, closer to the original GloVe's `W + W~`). The CSC321
-vocabulary has no padding id, so the word -> vector dict pairs every row
-with its word directly. `analysis.most_similar` ranks the other words by
+The lab reads the word vectors from `W` (`get_embeddings()`;
+`source="average"` gives `(W + W~) / 2`, closer to the original GloVe's
+`W + W~`). The CSC321 vocabulary has no padding id (GloVe's `padding_id` is
+None), so `export.to_word_vectors` pairs every row with its word. `analysis.most_similar` ranks the other words by
 cosine similarity, as gensim does.
 """
 
 # %%
 best_model = trained["asymmetric", 10]
-word_vectors = dict(zip(vocabulary, best_model.get_embeddings()))
+word_vectors = export.to_word_vectors(best_model, vocabulary)
 for word in QUERY_WORDS:
     neighbours = analysis.most_similar(word_vectors, word, topn=6)
     print(f"{word:>10}: {', '.join(w for w, _ in neighbours)}")
@@ -524,16 +525,12 @@ best (asymmetric, `d = 10`) model.
 """
 
 # %%
-vectors_2d = dict(zip(vocabulary, trained["symmetric", 2].get_embeddings()))
-print(
-    "Saved",
-    plots.plot_embedding_2d(
-        vectors_2d, os.path.join(OUT_DIR, "glove_2d.png"), max_words=250
-    ),
-)
-tsne_path = plots.plot_embedding_2d(
-    word_vectors, os.path.join(OUT_DIR, "glove_tsne.png"), method="tsne", max_words=250
-)
+vectors_2d = export.to_word_vectors(trained["symmetric", 2], vocabulary)
+map_path = os.path.join(OUT_DIR, "glove_2d.png")
+plots.plot_embedding_2d(vectors_2d, map_path, max_words=250)
+print("Saved", map_path)
+tsne_path = os.path.join(OUT_DIR, "glove_tsne.png")
+plots.plot_embedding_2d(word_vectors, tsne_path, method="tsne", max_words=250)
 print("Saved", tsne_path)
 
 """

@@ -152,8 +152,8 @@ and puts `[MASK]` in front of the vocabulary, so "all" is id 1 there and id
 """
 ## The model
 
-`NGramLanguageModel(vocabulary_size, context_length, embedding_dim,
-hidden_units, hidden_activation="sigmoid", masked=False)` is the
+`NGramLanguageModel(vocabulary_size, sequence_length, embedding_dim,
+hidden_dim, hidden_activation="sigmoid", masked=False)` is the
 assignment's network: one embedding table, the context vectors concatenated
 (word `i` fills columns `i*D:(i+1)*D`), a hidden layer and the output
 logits. The assignment's sizes give its 42,522 parameters.
@@ -161,7 +161,7 @@ logits. The assignment's sizes give its 42,522 parameters.
 
 # %%
 seed_model = NGramLanguageModel(
-    len(vocabulary), context_length=3, embedding_dim=16, hidden_units=128
+    len(vocabulary), sequence_length=3, embedding_dim=16, hidden_dim=128
 )
 seed_model.build((None, 3))
 seed_model.summary()
@@ -221,7 +221,7 @@ if HAVE_PK:
     V = len(pk_vocabulary)
     # float64_scope: float64 stays float64 on JAX and PyTorch too.
     with gradcheck.float64_scope():
-        classic = NGramLanguageModel(V, context_length=4, masked=True, dtype="float64")
+        classic = NGramLanguageModel(V, sequence_length=4, masked=True, dtype="float64")
         classic.set_classic_params(params)
     np.random.seed(0)  # as print_gradients() does
     mask = sample_input_mask(100, 4)
@@ -309,10 +309,10 @@ in float64.
 # %%
 small = NGramLanguageModel(
     30,
-    context_length=4,
+    sequence_length=4,
     masked=True,
     embedding_dim=4,
-    hidden_units=8,
+    hidden_dim=8,
     initializer=keras.initializers.RandomNormal(stddev=0.5),
 )
 small.compile(optimizer="sgd")
@@ -409,9 +409,9 @@ results = []
 keras.utils.set_random_seed(SEED)
 seed_model = NGramLanguageModel(
     len(vocabulary),
-    context_length=3,
+    sequence_length=3,
     embedding_dim=SEED_EMBEDDING_DIM,
-    hidden_units=SEED_HIDDEN_UNITS,
+    hidden_dim=SEED_HIDDEN_UNITS,
     initializer=keras.initializers.RandomNormal(stddev=SEED_INIT_WT),
 )
 seed_sgd = keras.optimizers.SGD(SEED_LEARNING_RATE, momentum=SEED_MOMENTUM)
@@ -431,9 +431,9 @@ results.append(
 keras.utils.set_random_seed(SEED)
 model = NGramLanguageModel(
     len(vocabulary),
-    context_length=3,
+    sequence_length=3,
     embedding_dim=EMBEDDING_DIM,
-    hidden_units=HIDDEN_UNITS,
+    hidden_dim=HIDDEN_UNITS,
     hidden_activation=HIDDEN_ACTIVATION,
     dropout=DROPOUT,
 )
@@ -458,9 +458,9 @@ masked_splits = [
 keras.utils.set_random_seed(SEED)
 masked_model = NGramLanguageModel(
     len(masked_vocabulary),
-    context_length=4,
+    sequence_length=4,
     embedding_dim=EMBEDDING_DIM,
-    hidden_units=HIDDEN_UNITS,
+    hidden_dim=HIDDEN_UNITS,
     hidden_activation=HIDDEN_ACTIVATION,
     dropout=DROPOUT,
     masked=True,
@@ -516,12 +516,12 @@ those words in the training data.
 """
 
 # %%
-for word, probability in analysis.predict_next_word(model, vocabulary, *QUERY, k=10):
+for word, probability in analysis.predict_next_word(model, vocabulary, *QUERY, topn=10):
     print(f"{' '.join(QUERY)} {word:10} {probability:.5f}")
 print("In the training set:", analysis.find_occurrences(data.train, vocabulary, *QUERY))
 print("Masked model, 'she is a [MASK]':")
 for word, probability in analysis.predict_next_word(
-    masked_model, masked_vocabulary, *QUERY, k=5
+    masked_model, masked_vocabulary, *QUERY, topn=5
 ):
     print(f"    {word:10} {probability:.5f}")
 
@@ -539,19 +539,16 @@ masked model, asked to fill in `she is a [MASK]`, agrees on "good".
 ## Nearest words and distances
 
 `export.to_word_vectors` pairs each row of `get_embeddings()` with its word
-and leaves out row 0, which is the padding id of the package's other models.
-In the next-word vocabulary id 0 is a real word ("all"), so a zero padding
-row is put in front; in the masked vocabulary row 0 is `[MASK]` and drops
-out as it should. `analysis.most_similar` ranks words by cosine
+and leaves out the model's `padding_id` row, if it has one. In the next-word
+vocabulary id 0 is a real word ("all"), so that model has `padding_id=None`
+and every row is kept; in the masked vocabulary row 0 is `[MASK]`
+(`padding_id=0`) and drops out as it should. `analysis.most_similar` ranks words by cosine
 similarity; `analysis.word_distance(..., metric="euclidean")` is the
 assignment's `word_distance`.
 """
 
 # %%
-embeddings = model.get_embeddings()
-word_vectors = export.to_word_vectors(
-    np.vstack([np.zeros((1, embeddings.shape[1])), embeddings]), [""] + vocabulary
-)
+word_vectors = export.to_word_vectors(model, vocabulary)
 masked_vectors = export.to_word_vectors(masked_model, masked_vocabulary)
 print(
     f"{len(word_vectors)} next-word vectors, {len(masked_vectors)} masked-model vectors"
@@ -586,12 +583,8 @@ scikit-learn's t-SNE and labels every word.
 """
 
 # %%
-path = plots.plot_embedding_2d(
-    word_vectors,
-    os.path.join(OUT_DIR, "tsne_next_word.png"),
-    method="tsne",
-    max_words=len(word_vectors),
-)
+path = os.path.join(OUT_DIR, "tsne_next_word.png")
+plots.plot_embedding_2d(word_vectors, path, method="tsne", max_words=len(word_vectors))
 print("Wrote", path)
 
 """

@@ -200,7 +200,7 @@ PE(pos, 2i+1) = cos(pos / 10000^(2i/d_model))
 
 The lecture writes the sine line "for even i"; what is even is the column
 index `2i`: each `i` gives a sine column and the cosine column after it.
-`sinusoidal_encoding(sequence_length, d_model)` returns the matrix and
+`sinusoidal_encoding(sequence_length, embedding_dim=d_model)` returns the matrix and
 `SinusoidalPositionEncoding` is the same as a layer (its input's values are
 not used, only its shape). Both are checked against the formula written in
 NumPy and against keras-hub's `SinePositionEncoding`.
@@ -390,7 +390,7 @@ keras.utils.set_random_seed(SEED)
 lstm = NextTokenModel(
     vocabulary_size,
     embedding_dim=EMBEDDING_DIM,
-    lstm_units=LSTM_UNITS,
+    hidden_dim=LSTM_UNITS,
     dropout=LSTM_DROPOUT,
     sequence_length=SEQUENCE_LENGTH,
     vocabulary=vocabulary,
