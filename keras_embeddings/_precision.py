@@ -96,9 +96,14 @@ def float64_scope():
     Example:
 
     ```python
-    with gradcheck.float64_scope():
-        x = keras.ops.convert_to_tensor(np.array([[1 + 1e-10]]))
-        keras.ops.matmul(x, x)  # float64, 1 + 2e-10, on every backend
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings import gradcheck
+    >>> with gradcheck.float64_scope():
+    ...     x = keras.ops.convert_to_tensor(np.array([[1 + 1e-10]]))
+    ...     y = keras.ops.matmul(x, x)  # 1 + 2e-10: float32 would round it to 1
+    ...     keras.backend.standardize_dtype(y.dtype), float(y[0, 0]) - 1 > 1e-10
+    ('float64', True)
     ```
     """
     demotions = getattr(_keras_dtypes, "BIT64_TO_BIT32_DTYPE", None)
@@ -117,14 +122,25 @@ def float64_scope():
                 demotions["float64"] = previous
 
 
+def matmul(x, kernel):
+    """`x @ kernel` over the last axis of `x`, in `x`'s dtype on every backend.
+
+    Not `ops.matmul` nor `ops.tensordot`, which on PyTorch multiply float64
+    in float32 (Keras' type promotion maps float64 to float32 off
+    TensorFlow); `einsum` keeps the dtype. The leading axes are spelled out:
+    TensorFlow's `einsum("...i,io->...o")` gives wrong float16 results on
+    CPU (TF 2.21). `x` is `(..., n)`, `kernel` `(n, m)`; the result `(..., m)`.
+    """
+    leading = "abcdefgh"[: len(x.shape) - 1]
+    return ops.einsum(f"{leading}i,io->{leading}o", x, kernel)
+
+
 def affine(x, dense):
     """`x @ kernel + bias` with a `Dense` layer's weights, in `x`'s dtype.
 
-    Not `dense(x)`: `Dense` calls `ops.matmul`, which on PyTorch and JAX
-    multiplies float64 in float32 (Keras' type promotion maps float64 to
-    float32 off TensorFlow); `einsum` keeps the dtype on every backend.
+    Not `dense(x)`, which calls `ops.matmul` (see `matmul`).
     """
-    return ops.einsum("bi,io->bo", x, dense.kernel) + dense.bias
+    return matmul(x, dense.kernel) + dense.bias
 
 
 class ExactMean(keras.metrics.Mean):

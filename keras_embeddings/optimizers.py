@@ -10,10 +10,10 @@ times in a batch, Adam's and RMSprop's second moment gets `Σ g²` instead of
 Nadam, AdamW, Adamax, Ftrl and Lamb are wrong the same way. SGD (with or
 without momentum) and Lion are linear in the gradient until the slices are
 summed, so they are exact, except under `clipnorm` / `global_clipnorm`,
-whose norm of `k` repeated slices is `√k` times too small. JAX and PyTorch compute dense gradients and are
-always exact. (The Keras 2 optimizers summed duplicates first:
-`_deduplicate_sparse_grad`.) A standalone reproduction is in
-`docs/keras_sparse_optimizer_bug.md`.
+whose norm of `k` repeated slices is `√k` times too small. JAX and PyTorch
+compute dense gradients and are always exact. (The Keras 2 optimizers
+summed duplicates first: `_deduplicate_sparse_grad`.) A standalone
+reproduction is in `docs/keras_sparse_optimizer_bug.md`.
 
 `sum_duplicate_slices(optimizer)` makes an optimizer add up the slices of
 repeated ids before its update, so one step on TensorFlow equals one step on
@@ -21,9 +21,14 @@ JAX or PyTorch. Every model in `keras_embeddings.models` applies it in
 `compile()`; call it yourself for your own models:
 
 ```python
-from keras_embeddings.optimizers import sum_duplicate_slices
-
-model.compile(optimizer=sum_duplicate_slices("adam"), loss="mse")
+>>> import keras
+>>> from keras_embeddings.optimizers import sum_duplicate_slices
+>>> model = keras.Sequential(
+...     [keras.Input((4,), dtype="int32"), keras.layers.Embedding(10, 3)]
+... )
+>>> model.compile(optimizer=sum_duplicate_slices("adam"), loss="mse")
+>>> type(model.optimizer).__name__
+'Adam'
 ```
 
 How: where a batch holds fewer slices than the table has rows, the slices
@@ -69,11 +74,13 @@ def sum_duplicate_slices(optimizer):
 
     Example:
 
+    ```python
     >>> import keras
     >>> from keras_embeddings.optimizers import sum_duplicate_slices
     >>> adam = sum_duplicate_slices(keras.optimizers.Adam(learning_rate=0.5))
     >>> type(adam).__name__, adam.get_config()["learning_rate"]
     ('Adam', 0.5)
+    ```
     """
     if isinstance(optimizer, (str, dict)):
         try:

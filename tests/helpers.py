@@ -170,3 +170,91 @@ def run_layer_test(
     assert loaded_layers[0].get_config() == layer.get_config()
     np.testing.assert_allclose(loaded.predict(input_data, verbose=0), output, atol=atol)
     return layer
+
+
+# The variable and compute dtypes of each policy that `run_precision_test` runs.
+PRECISION_POLICIES = {
+    "mixed_float16": ("float32", "float16"),
+    "float64": ("float64", "float64"),
+}
+
+
+def run_precision_test(
+    layer_cls,
+    init_kwargs,
+    input_data,
+    policy,
+    call_kwargs=None,
+    run_training_check=True,
+    seed=0,
+):
+    """A `policy` instance of the layer keeps the policy's dtypes.
+
+    `layer_cls(**init_kwargs, dtype=policy)`, with `policy` `"mixed_float16"`
+    (float32 variables, float16 computations) or `"float64"` (float64 both;
+    on JAX inside JAX's 64-bit mode, which a float64 user must turn on):
+
+    1. an eager call on `input_data` gives an output of the compute dtype,
+       and every weight has the variable dtype;
+    2. a symbolic call on `keras.Input`s gives the compute dtype;
+    3. one `fit` step of a functional model around the layer (unless
+       `run_training_check=False`, for layers without weights) gives a finite
+       loss, moves a trainable weight and keeps every weight's dtype.
+
+    Args:
+        layer_cls: the layer class.
+        init_kwargs: dict, the constructor arguments (without `dtype`).
+        input_data: a NumPy array with a batch dimension, or a tuple of them
+            passed as positional arguments.
+        policy: `"mixed_float16"` or `"float64"`.
+        call_kwargs: optional dict of call arguments (masks, flags).
+        run_training_check: bool, whether to run step 3.
+        seed: int, for `keras.utils.set_random_seed`.
+
+    Returns:
+        A tuple `(output, weights)`: the eager output of step 1 and the
+        layer's weights it was computed with, as float64 NumPy arrays, for
+        the caller's comparison with an oracle.
+    """
+    variable_dtype, compute_dtype = PRECISION_POLICIES[policy]
+    call_kwargs = call_kwargs or {}
+    args = input_data if isinstance(input_data, tuple) else (input_data,)
+    if policy != "float64":  # float32 data, as a mixed-precision user has
+        args = tuple(np.asarray(a, "float32") for a in args)
+    scope = contextlib.nullcontext()
+    if policy == "float64" and keras.backend.backend() == "jax":
+        import jax
+
+        scope = jax.enable_x64(True)
+    with scope:
+        keras.utils.set_random_seed(seed)
+        layer = layer_cls(**init_kwargs, dtype=policy)
+
+        # 1. Eager call.
+        output = layer(*args, **call_kwargs)
+        assert keras.backend.standardize_dtype(output.dtype) == compute_dtype
+        for weight in layer.weights:
+            assert weight.dtype == variable_dtype, (weight.path, weight.dtype)
+        result = keras.ops.convert_to_numpy(output).astype("float64")
+        weights = [np.asarray(w, "float64") for w in layer.get_weights()]
+
+        # 2. Symbolic call.
+        inputs = [
+            keras.Input(shape=np.shape(a)[1:], dtype=str(np.asarray(a).dtype))
+            for a in args
+        ]
+        symbolic = layer(*inputs, **call_kwargs)
+        assert keras.backend.standardize_dtype(symbolic.dtype) == compute_dtype
+
+        # 3. One fit step.
+        if run_training_check:
+            model = keras.Model(inputs, symbolic)
+            model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+            targets = np.random.default_rng(seed).normal(size=result.shape)
+            history = model.fit(list(args), targets, batch_size=len(result), verbose=0)
+            assert np.isfinite(history.history["loss"][0])
+            after = layer.get_weights()
+            assert any(not np.array_equal(b, a) for b, a in zip(weights, after))
+            for weight in layer.weights:
+                assert weight.dtype == variable_dtype, (weight.path, weight.dtype)
+    return result, weights

@@ -35,7 +35,7 @@ _IDS = np.array([[3, 3, 1, 3], [2, 3, 3, 5]], "int32")  # id 3 five times
 
 
 def _next_token():
-    model = models.NextTokenModel(7, embedding_dim=4, lstm_units=5)
+    model = models.NextTokenModel(7, embedding_dim=4, hidden_dim=5)
     return model, _IDS, np.array([3, 4], "int32")
 
 
@@ -68,7 +68,7 @@ def _cbow_negative_sampling():
 
 def _ngram():
     model = models.NGramLanguageModel(
-        7, context_length=4, embedding_dim=3, hidden_units=5
+        7, sequence_length=4, embedding_dim=3, hidden_dim=5
     )
     return model, _IDS, np.array([3, 4], "int32")
 

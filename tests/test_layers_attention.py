@@ -6,8 +6,15 @@ import keras
 import keras_hub
 import numpy as np
 import pytest
-from helpers import run_layer_test
+from helpers import (
+    FLOAT64_ON_JAX_ERROR,
+    JAX_ONLY,
+    float64_without_jax_x64,
+    run_layer_test,
+    run_precision_test,
+)
 
+from keras_embeddings import gradcheck
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.layers import (
     MultiHeadSelfAttention,
@@ -446,3 +453,113 @@ def test_feed_forward_errors():
         PositionwiseFeedForward(0)
     with pytest.raises(InvalidInputError, match="activation='nope'"):
         PositionwiseFeedForward(4, activation="nope")
+
+
+# ---------------------------------------------------------------------------
+# Precision policies: float32 weights and float16 maths, or float64 throughout
+
+TOLERANCE = {"mixed_float16": 1e-2, "float64": 1e-12}
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "float64"])
+def test_scaled_dot_product_attention_precision_policies(policy):
+    q, v, k = (
+        RNG.normal(size=(2, 3, 4)),
+        RNG.normal(size=(2, 5, 2)),
+        RNG.normal(size=(2, 5, 4)),
+    )
+    mask = RNG.random((2, 3, 5)) > 0.3
+    mask[1, 2] = False  # a query with no key left
+    output, _ = run_precision_test(
+        ScaledDotProductAttention,
+        {},
+        (q, v, k),
+        policy,
+        call_kwargs={"attention_mask": mask, "use_causal_mask": True},
+        run_training_check=False,  # no weights
+    )
+    expected, _ = numpy_attention(q, k, v, mask & causal(3, 5))
+    np.testing.assert_allclose(output, expected, atol=TOLERANCE[policy])
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "float64"])
+def test_multi_head_self_attention_precision_policies(policy):
+    x = RNG.normal(size=(2, 5, 8))
+    mask = np.broadcast_to(
+        np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], bool)[:, None], (2, 5, 5)
+    )
+    output, weights = run_precision_test(
+        MultiHeadSelfAttention,
+        {"num_heads": 2, "bias_initializer": "random_normal"},
+        x,
+        policy,
+        call_kwargs={"attention_mask": mask, "use_causal_mask": True},
+    )
+    expected = numpy_multi_head(x, weights, 2, mask & causal(5, 5))
+    np.testing.assert_allclose(output, expected, atol=TOLERANCE[policy])
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "float64"])
+def test_feed_forward_precision_policies(policy):
+    x = RNG.normal(size=(2, 4, 3))
+    output, (w1, b1, w2, b2) = run_precision_test(
+        PositionwiseFeedForward,
+        {"intermediate_dim": 6, "bias_initializer": "random_normal"},
+        x,
+        policy,
+    )
+    expected = np.maximum(0.0, x @ w1 + b1) @ w2 + b2
+    np.testing.assert_allclose(output, expected, atol=TOLERANCE[policy])
+
+
+def test_float16_masks_give_zeros_and_finite_gradients():
+    # float16 ends at 65504: a masked score becomes -3e4, not -1e9 (= -inf
+    # there). Masked weights are exact zeros, a query with no key left gets a
+    # zero output (not the NaN softmax of a row of -inf) and a finite gradient.
+    q, k, v = (RNG.normal(size=(2, 4, 3)).astype("float16") for _ in range(3))
+    mask = np.ones((2, 4, 4), bool)
+    mask[0, 1] = False  # no key for query 1 of the first sequence
+    mask[1, :, 2] = False  # key 2 of the second sequence is padding
+    out, w = scaled_dot_product_attention(q, k, v, attention_mask=mask)
+    out, w = to_numpy(out), to_numpy(w)
+    assert out.dtype == w.dtype == np.float16
+    assert np.all(w[~mask] == 0.0) and np.all(out[0, 1] == 0.0)
+    expected_out, expected_w = numpy_attention(q, k, v, mask)
+    np.testing.assert_allclose(w, expected_w, atol=5e-3)
+    np.testing.assert_allclose(out, expected_out, atol=1e-2)
+
+    def loss(query):
+        outputs, _ = scaled_dot_product_attention(query, k, v, attention_mask=mask)
+        return keras.ops.sum(keras.ops.cast(outputs, "float32"))
+
+    (gradient,) = gradcheck.gradients(loss, [q])
+    assert gradient.dtype == np.float16 and np.all(np.isfinite(gradient))
+    assert np.all(gradient[0, 1] == 0.0)  # the query with no key changes nothing
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason=JAX_ONLY)
+@pytest.mark.parametrize(
+    "layer_cls,args",
+    [
+        (ScaledDotProductAttention, ()),
+        (MultiHeadSelfAttention, (2,)),
+        (PositionwiseFeedForward, (4,)),
+    ],
+)
+def test_float64_needs_jax_64_bit_mode(layer_cls, args):
+    with float64_without_jax_x64():
+        with pytest.raises(InvalidInputError, match=FLOAT64_ON_JAX_ERROR):
+            layer_cls(*args, dtype="float64")
+        layer_cls(*args, dtype="float32")  # float32: fine
+
+
+def test_old_import_paths_still_work():
+    # The module held all four before it was split by idea; saved `.keras`
+    # files name it as the module of PositionwiseFeedForward.
+    from keras_embeddings import layers
+    from keras_embeddings.layers import attention, neuron
+
+    for name in attention.__all__:
+        assert getattr(attention, name) is getattr(layers, name)
+    for name in ("get_activation", "hard_threshold", "serialize_activation"):
+        assert getattr(neuron, name) is getattr(layers, name)

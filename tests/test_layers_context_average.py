@@ -9,6 +9,7 @@ from helpers import (
     JAX_ONLY,
     float64_without_jax_x64,
     run_layer_test,
+    run_precision_test,
 )
 
 from keras_embeddings import gradcheck
@@ -112,6 +113,15 @@ def test_float64_mean_keeps_float64_precision(float64):
     out = to_numpy(ContextAverage()(vectors, mask=mask))
     expected = vectors[:, mask[0]].mean(axis=1)
     np.testing.assert_allclose(out, expected, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("policy,rtol", [("mixed_float16", 2e-3), ("float64", 1e-13)])
+def test_precision_policies(policy, rtol):
+    vectors = RNG.normal(size=(3, 4, 2)) + 3.0  # away from 0: a relative test
+    output, _ = run_precision_test(
+        ContextAverage, {}, vectors, policy, run_training_check=False
+    )
+    np.testing.assert_allclose(output, vectors.mean(axis=1), rtol=rtol)
 
 
 @pytest.mark.skipif(keras.backend.backend() != "jax", reason=JAX_ONLY)

@@ -1,7 +1,13 @@
 import keras
 import numpy as np
 import pytest
-from helpers import run_layer_test
+from helpers import (
+    FLOAT64_ON_JAX_ERROR,
+    JAX_ONLY,
+    float64_without_jax_x64,
+    run_layer_test,
+    run_precision_test,
+)
 
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.layers import Neuron, NeuronLayer, hard_threshold
@@ -70,6 +76,21 @@ def test_hard_threshold_layer_contract_fit_runs_and_leaves_weights():
         expect_training_changes_weights=False,
     )
     np.testing.assert_array_equal(to_numpy(layer.bias), [0.5, -0.5])
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "float64"])
+@pytest.mark.parametrize(
+    "layer_cls,kwargs", [(Neuron, {}), (NeuronLayer, {"units": 3})]
+)
+def test_precision_policies(policy, layer_cls, kwargs):
+    # float64 values the float32 rounding would change in the 8th digit.
+    x = RNG.normal(size=(4, 3)) * (1 + 1e-9)
+    output, (kernel, bias) = run_precision_test(layer_cls, kwargs, x, policy)
+    expected = np_sigmoid(x @ kernel + bias)  # float64 oracle
+    if policy == "float64":
+        np.testing.assert_allclose(output, expected, rtol=1e-13)
+    else:
+        np.testing.assert_allclose(output, expected, atol=2e-3)
 
 
 # ------------------------------------------------------------ hand-computed
@@ -264,3 +285,13 @@ def test_weights_checked_against_input_size_at_build():
         Neuron(weights=[1.0, 2.0])(X)  # eager
     with pytest.raises(InvalidInputError, match=message):
         keras.Sequential([keras.Input((3,)), NeuronLayer(2, weights=[[1, 2], [3, 4]])])
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason=JAX_ONLY)
+def test_float64_needs_jax_64_bit_mode():
+    with float64_without_jax_x64():
+        with pytest.raises(InvalidInputError, match=FLOAT64_ON_JAX_ERROR):
+            Neuron()
+        with pytest.raises(InvalidInputError, match="NeuronLayer uses float64"):
+            NeuronLayer(2, dtype="float64")
+        NeuronLayer(2, dtype="float32")  # float32: fine

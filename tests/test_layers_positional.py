@@ -4,7 +4,13 @@ import keras
 import keras_hub
 import numpy as np
 import pytest
-from helpers import run_layer_test
+from helpers import (
+    FLOAT64_ON_JAX_ERROR,
+    JAX_ONLY,
+    float64_without_jax_x64,
+    run_layer_test,
+    run_precision_test,
+)
 
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.layers import SinusoidalPositionEncoding, sinusoidal_encoding
@@ -98,24 +104,41 @@ def test_unknown_sequence_length_and_adding_to_embeddings():
         np.testing.assert_allclose(out[0], lecture_encoding(length, 4), atol=2e-6)
 
 
-def test_mixed_precision_output():
-    layer = SinusoidalPositionEncoding(dtype="mixed_float16")
-    out = layer(np.zeros((1, 30, 8), "float32"))
-    assert keras.backend.standardize_dtype(out.dtype) == "float16"
-    np.testing.assert_allclose(to_numpy(out)[0], lecture_encoding(30, 8), atol=1e-3)
+# On JAX, Keras' ops.sin and ops.cos compute float64 in float32 (its type
+# promotion maps float64 to float32 off TensorFlow, even in 64-bit mode).
+FLOAT64_SINE_ATOL = 1e-6 if keras.backend.backend() == "jax" else 1e-13
+
+
+@pytest.mark.parametrize(
+    "policy,atol", [("mixed_float16", 1e-3), ("float64", FLOAT64_SINE_ATOL)]
+)
+def test_precision_policies(policy, atol):
+    # float64 computes the angles in float64: float32 would be off by ~1e-7.
+    output, _ = run_precision_test(
+        SinusoidalPositionEncoding,
+        {},
+        np.zeros((2, 30, 8)),
+        policy,
+        run_training_check=False,  # no weights
+    )
+    np.testing.assert_allclose(output[1], lecture_encoding(30, 8), atol=atol)
 
 
 @pytest.mark.parametrize(
     "kwargs,match",
     [
-        ({"sequence_length": 0, "d_model": 4}, r"`sequence_length`.*sequence_length=0"),
-        ({"sequence_length": 3, "d_model": 2.5}, r"`d_model`.*d_model=2.5"),
-        ({"sequence_length": True, "d_model": 4}, r"sequence_length=True"),
-        ({"sequence_length": 3, "d_model": 4, "max_wavelength": 1}, "max_wavelength=1"),
+        ({"sequence_length": 0, "embedding_dim": 4}, r"sequence_length=0"),
+        ({"sequence_length": 3, "embedding_dim": 2.5}, r"embedding_dim=2.5"),
+        ({"sequence_length": True, "embedding_dim": 4}, r"sequence_length=True"),
         (
-            {"sequence_length": 3, "d_model": 4, "max_wavelength": "10000"},
+            {"sequence_length": 3, "embedding_dim": 4, "max_wavelength": 1},
+            r"`max_wavelength`.*max_wavelength=1",
+        ),
+        (
+            {"sequence_length": 3, "embedding_dim": 4, "max_wavelength": "10000"},
             "max_wavelength='10000'",
         ),
+        ({"sequence_length": 3}, r"`embedding_dim`.*embedding_dim=None"),
     ],
 )
 def test_invalid_arguments(kwargs, match):
@@ -123,8 +146,27 @@ def test_invalid_arguments(kwargs, match):
         sinusoidal_encoding(**kwargs)
 
 
+def test_d_model_is_the_old_name_of_embedding_dim():
+    with pytest.warns(DeprecationWarning, match=r"d_model=.*embedding_dim="):
+        pe = sinusoidal_encoding(5, d_model=6)
+    np.testing.assert_array_equal(to_numpy(pe), to_numpy(sinusoidal_encoding(5, 6)))
+    assert to_numpy(pe).shape == (5, 6)  # the old value is used
+    with pytest.raises(InvalidInputError, match="both `d_model`"):
+        sinusoidal_encoding(5, embedding_dim=4, d_model=6)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'width'"):
+        sinusoidal_encoding(5, 4, width=2)
+
+
 def test_invalid_layer_arguments():
     with pytest.raises(InvalidInputError, match="max_wavelength=nan"):
         SinusoidalPositionEncoding(max_wavelength=float("nan"))
     with pytest.raises(ValueError, match="ndim=3"):
         SinusoidalPositionEncoding()(np.zeros((2, 4), "float32"))
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason=JAX_ONLY)
+def test_float64_needs_jax_64_bit_mode():
+    with float64_without_jax_x64():
+        with pytest.raises(InvalidInputError, match=FLOAT64_ON_JAX_ERROR):
+            SinusoidalPositionEncoding(dtype="float64")
+        SinusoidalPositionEncoding(dtype="float32")  # float32: fine

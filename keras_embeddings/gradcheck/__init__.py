@@ -29,19 +29,21 @@ Taught in `tutorials/10_gradients_by_hand.py`.
 Example:
 
 ```python
-import keras
-import numpy as np
-from keras_embeddings import gradcheck
-
-model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, "tanh"),
-                          keras.layers.Dense(2)])
-model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-x, y = np.random.rand(5, 3), np.array([0, 1, 1, 0, 1])
-for result in gradcheck.check_gradients(model, x, y):
-    print(result)
-
-f = lambda x: keras.ops.sum(keras.ops.sin(x) * x**3)
-gradcheck.hessian_vector_product(f, np.ones(3), np.array([1.0, 0.0, 0.0]))
+>>> import keras
+>>> import numpy as np
+>>> from keras_embeddings import gradcheck
+>>> inputs = keras.Input((3,))
+>>> logits = keras.layers.Dense(2)(keras.layers.Dense(4, "tanh")(inputs))
+>>> model = keras.Model(inputs, logits)
+>>> model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+>>> x, y = np.random.rand(5, 3), np.array([0, 1, 1, 0, 1])
+>>> [check.passed for check in gradcheck.check_gradients(model, x, y)]
+[True, True, True, True]
+>>> def f(x):  # sum of sin(x) x^3: its Hessian's first column at x = 1
+...     return keras.ops.sum(keras.ops.sin(x) * x**3)
+>>> u = np.array([1.0, 0.0, 0.0])
+>>> gradcheck.hessian_vector_product(f, np.ones(3), u).round(4).tolist()
+[7.4492, 0.0, 0.0]
 ```
 """
 

@@ -1,17 +1,18 @@
 """`check_gradients`: a model's autodiff gradients vs central finite differences."""
 
 import dataclasses
-from numbers import Real
 
 import keras
 import numpy as np
 from keras import ops
 
 from keras_embeddings._precision import float64_scope
-from keras_embeddings._validation import positive_int
+from keras_embeddings._validation import number, positive_int
 from keras_embeddings.errors import GradientCheckError, InvalidInputError
 from keras_embeddings.gradcheck._adapter import adapter
 from keras_embeddings.gradcheck._float64 import float64_copy
+
+__all__ = ["WeightCheck", "check_gradients"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,6 +30,18 @@ class WeightCheck:
         autodiff: float, the autodiff gradient at `worst_index`.
         finite_difference: float, the finite-difference gradient there.
         passed: bool, `max_relative_error <= rtol`.
+
+    Example:
+
+    ```python
+    >>> from keras_embeddings.gradcheck import WeightCheck
+    >>> check = WeightCheck(
+    ...     "dense/bias", (2,), 2, 1e-9, 1e-12, (0,), 0.5, 0.5, passed=True
+    ... )
+    >>> print(check)
+    dense/bias shape (2,) 2 entries max relative error 1.0e-09
+    max |difference| 1.0e-12 OK
+    ```
     """
 
     name: str
@@ -113,11 +126,16 @@ def check_gradients(
     Example:
 
     ```python
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    model.compile(loss="mse")
-    report = gradcheck.check_gradients(model, np.ones((4, 3)), np.zeros((4, 2)))
-    [(r.name, r.num_checked, r.passed) for r in report]
-    # [('sequential/dense/kernel', 6, True), ('sequential/dense/bias', 2, True)]
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings import gradcheck
+    >>> model = keras.Sequential(
+    ...     [keras.Input((3,)), keras.layers.Dense(2, name="dense")], name="model"
+    ... )
+    >>> model.compile(loss="mse")
+    >>> report = gradcheck.check_gradients(model, np.ones((4, 3)), np.zeros((4, 2)))
+    >>> [(r.name, r.num_checked, r.passed) for r in report]
+    [('model/dense/kernel', 6, True), ('model/dense/bias', 2, True)]
     ```
     """
     backend = adapter()
@@ -125,9 +143,9 @@ def check_gradients(
         raise InvalidInputError(
             f"`model` must be a `keras.Model`. Received: model={model!r}"
         )
-    eps = _real("eps", eps, positive=True)
-    rtol = _real("rtol", rtol)
-    atol = _real("atol", atol)
+    eps = number("eps", eps, low=0, low_open=True)
+    rtol = number("rtol", rtol, low=0)
+    atol = number("atol", atol, low=0)
     num_checks = positive_int("num_checks", num_checks)
     if not model.built or not model.trainable_weights:
         raise InvalidInputError(
@@ -211,16 +229,6 @@ def _check(backend, model, clone, loss_fn, x, y, eps, rtol, atol, num_checks, se
         variable.assign(values)
         report.append(_compare(weight, entries, gradient[entries], numeric, rtol, atol))
     return report
-
-
-def _real(name, value, positive=False):
-    valid = isinstance(value, Real) and not isinstance(value, bool)
-    if not valid or not np.isfinite(value) or value < 0 or (positive and value == 0):
-        kind = "a positive" if positive else "a non-negative"
-        raise InvalidInputError(
-            f"`{name}` must be {kind} number. Received: {name}={value!r}"
-        )
-    return float(value)
 
 
 def _as_float64(value):

@@ -13,6 +13,8 @@ from keras_embeddings._precision import float64_scope
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.gradcheck._adapter import adapter
 
+__all__ = ["gradients", "hessian", "hessian_vector_product"]
+
 
 def gradients(f, values):
     """The gradients of a scalar function with respect to each of its arguments.
@@ -38,9 +40,14 @@ def gradients(f, values):
     Example:
 
     ```python
-    f = lambda w, x: keras.ops.sum(keras.ops.matmul(x, w) ** 2)
-    gradcheck.gradients(f, [np.ones((2, 1)), np.array([[1.0, 2.0]])])
-    # [array([[6.], [12.]]), array([[6., 6.]])]
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings import gradcheck
+    >>> def f(w, x):  # (x w)^2: d/dw = 2 (x w) x, d/dx = 2 (x w) w
+    ...     return keras.ops.sum(keras.ops.matmul(x, w) ** 2)
+    >>> dw, dx = gradcheck.gradients(f, [np.ones((2, 1)), np.array([[1.0, 2.0]])])
+    >>> dw.tolist(), dx.tolist()
+    ([[6.0], [12.0]], [[6.0, 6.0]])
     ```
     """
     if not isinstance(values, (list, tuple)) or not values:
@@ -72,10 +79,14 @@ def hessian(f, x):
     Example:
 
     ```python
-    v = np.array([3.0, 1.0, 4.0])
-    f = lambda x: 0.5 * keras.ops.sum(keras.ops.multiply(x, v)) ** 2
-    gradcheck.hessian(f, np.ones(3))  # 1/2 x^T v v^T x has H = v v^T
-    # [[ 9.,  3., 12.], [ 3.,  1.,  4.], [12.,  4., 16.]]
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings import gradcheck
+    >>> v = np.array([3.0, 1.0, 4.0])
+    >>> def f(x):  # 1/2 (v . x)^2 has H = v v^T
+    ...     return 0.5 * keras.ops.sum(keras.ops.multiply(x, v)) ** 2
+    >>> gradcheck.hessian(f, np.ones(3)).tolist()
+    [[9.0, 3.0, 12.0], [3.0, 1.0, 4.0], [12.0, 4.0, 16.0]]
     ```
     """
     x = _vector("x", x)
@@ -110,10 +121,15 @@ def hessian_vector_product(f, x, v):
     Example:
 
     ```python
-    v = np.array([4.0, 1.0, 2.0])
-    f = lambda x: 0.5 * keras.ops.sum(keras.ops.multiply(x, v)) ** 2  # H = v v^T
-    gradcheck.hessian_vector_product(f, np.zeros(3), np.array([2.0, 2.0, 1.0]))
-    # [48., 12., 24.]
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings import gradcheck
+    >>> v = np.array([4.0, 1.0, 2.0])
+    >>> def f(x):  # 1/2 (v . x)^2 has H = v v^T, so H u = v (v . u)
+    ...     return 0.5 * keras.ops.sum(keras.ops.multiply(x, v)) ** 2
+    >>> u = np.array([2.0, 2.0, 1.0])  # v . u = 12
+    >>> gradcheck.hessian_vector_product(f, np.zeros(3), u).tolist()
+    [48.0, 12.0, 24.0]
     ```
     """
     x = _vector("x", x)

@@ -21,6 +21,8 @@ from keras import ops
 
 from keras_embeddings._precision import check_float64_supported
 
+__all__ = ["ContextAverage"]
+
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
 class ContextAverage(keras.layers.Layer):
@@ -60,9 +62,15 @@ class ContextAverage(keras.layers.Layer):
     Example:
 
     ```python
-    vectors = np.array([[[1.0, 2.0], [3.0, 4.0], [9.0, 9.0]]])  # (1, 3, 2)
-    ContextAverage()(vectors)  # [[4.33, 5.0]]
-    ContextAverage()(vectors, mask=np.array([[True, True, False]]))  # [[2.0, 3.0]]
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings.layers import ContextAverage
+    >>> vectors = np.array([[[1.0, 2.0], [3.0, 4.0], [9.0, 9.0]]])  # (1, 3, 2)
+    >>> keras.ops.convert_to_numpy(ContextAverage()(vectors)).round(2).tolist()
+    [[4.33, 5.0]]
+    >>> mask = np.array([[True, True, False]])  # the third word is padding
+    >>> keras.ops.convert_to_numpy(ContextAverage()(vectors, mask=mask)).tolist()
+    [[2.0, 3.0]]
     ```
     """
 

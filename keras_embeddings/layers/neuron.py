@@ -8,8 +8,8 @@ connected) layer, and `NeuronLayer` computes exactly what
 the threshold unit). Both take hand-set weights, as in the lecture's lab and
 in hard-coded networks such as `models.superincreasing_detector`.
 
-`hard_threshold` is the step activation `I(z >= 0)` of McCulloch-Pitts
-neurons and perceptrons, registered so that models using it save and load.
+The activations, `hard_threshold` (the step `I(z >= 0)` of McCulloch-Pitts
+neurons and perceptrons) among them, are in `layers.activations`.
 
 Taught in `tutorials/02_neuron_to_layer.py`.
 """
@@ -18,90 +18,21 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_embeddings._validation import positive_int
+from keras_embeddings._precision import check_float64_supported, matmul
+from keras_embeddings._validation import (
+    boolean,
+    float_array,
+    last_dimension,
+    positive_int,
+)
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.layers.activations import (  # noqa: F401 (their old home)
+    get_activation,
+    hard_threshold,
+    serialize_activation,
+)
 
-
-@keras.saving.register_keras_serializable(package="keras_embeddings")
-def hard_threshold(x):
-    """Hard threshold (Heaviside step) activation: `1.0` where `x >= 0`, else `0.0`.
-
-    `hard_threshold(0) == 1`: the threshold is `z >= 0`, as in the CSC321
-    hard-coded networks, so a neuron fires on a tie.
-
-    Its derivative is zero almost everywhere (and undefined at 0), so
-    gradient descent cannot train weights that feed it: `fit` runs but the
-    weights do not move. Such neurons get their weights by hand (see
-    `models.superincreasing_detector`). The function returns that zero
-    derivative explicitly (`+ 0 * tanh(x)`, which adds nothing to the value,
-    even at `+-inf`) so that every backend gives a gradient of exactly 0
-    instead of no gradient at all, which Keras' optimizers reject. NaN stays
-    NaN.
-
-    Registered as `"keras_embeddings>hard_threshold"`; `Neuron` and
-    `NeuronLayer` also accept the name `"hard_threshold"`, and a
-    `keras.layers.Dense(activation=hard_threshold)` saves and loads once
-    `keras_embeddings.layers` is imported.
-
-    Args:
-        x: tensor or array.
-
-    Returns:
-        A float tensor of `x`'s shape (floatx for integer input).
-
-    Example:
-
-    ```python
-    hard_threshold(np.array([-2.0, 0.0, 3.0]))  # [0., 1., 1.]
-    ```
-    """
-    x = ops.convert_to_tensor(x)
-    if not keras.backend.is_float_dtype(x.dtype):
-        x = ops.cast(x, keras.backend.floatx())
-    step = ops.cast(ops.greater_equal(x, 0), x.dtype)  # I(x >= 0)
-    return step + 0 * ops.tanh(x)  # same value; its gradient is an exact 0
-
-
-def get_activation(identifier):
-    """An activation function from a name, a config or a callable.
-
-    `"hard_threshold"` gives `hard_threshold`; anything else goes to
-    `keras.activations.get` (e.g. `"sigmoid"`, `"relu"`, `None` for linear).
-
-    Raises:
-        InvalidInputError: `identifier` names no activation.
-    """
-    if identifier == "hard_threshold":
-        return hard_threshold
-    try:
-        return keras.activations.get(identifier)
-    except (ValueError, TypeError):
-        raise InvalidInputError(
-            "`activation` must be a Keras activation name (e.g. 'sigmoid', "
-            "'relu'), 'hard_threshold', or a callable. "
-            f"Received: activation={identifier!r}"
-        ) from None
-
-
-def serialize_activation(activation):
-    """The config entry of an activation: its name for built-ins and
-    `hard_threshold`, Keras' serialization otherwise."""
-    if activation is hard_threshold:
-        return "hard_threshold"
-    return keras.activations.serialize(activation)
-
-
-def _float_array(name, value):
-    """`value` as a finite float64 array, or a clear error naming `name`."""
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        array = None
-    if array is None or not np.all(np.isfinite(array)):
-        raise InvalidInputError(
-            f"`{name}` must hold finite numbers. Received: {name}={value!r:.200}"
-        )
-    return array
+__all__ = ["Neuron", "NeuronLayer"]
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
@@ -138,6 +69,9 @@ class NeuronLayer(keras.layers.Layer):
             given.
         bias_initializer: initializer of the bias when `bias` is not given.
         **kwargs: base `Layer` arguments (`name`, `dtype`, `trainable`).
+            `dtype="mixed_float16"` keeps float32 weights and computes in
+            float16; a float64 `dtype` on JAX needs JAX's 64-bit mode
+            (otherwise `InvalidInputError`).
 
     Input shape:
         `(batch, input_dim)` (or `(..., input_dim)`).
@@ -148,9 +82,15 @@ class NeuronLayer(keras.layers.Layer):
     Example:
 
     ```python
-    layer = NeuronLayer(2, weights=[[1.0, 2.0], [-1.0, 0.5]], bias=[0.0, 1.0],
-                        activation="relu")
-    layer(np.array([[3.0, 1.0]]))  # [[5.0, 0.0]]: relu(1*3 + 2*1), relu(-3 + 0.5 + 1)
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings.layers import NeuronLayer
+    >>> layer = NeuronLayer(
+    ...     2, weights=[[1.0, 2.0], [-1.0, 0.5]], bias=[0.0, 1.0], activation="relu"
+    ... )
+    >>> y = layer(np.array([[3.0, 1.0]]))  # relu(1*3 + 2*1), relu(-3 + 0.5 + 1)
+    >>> keras.ops.convert_to_numpy(y).tolist()
+    [[5.0, 0.0]]
     ```
     """
 
@@ -166,13 +106,10 @@ class NeuronLayer(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
+        check_float64_supported(self.dtype_policy, type(self).__name__)
         self.units = positive_int("units", units)
         self.activation = get_activation(activation)
-        if not isinstance(use_bias, bool):
-            raise InvalidInputError(
-                f"`use_bias` must be True or False. Received: use_bias={use_bias!r}"
-            )
-        self.use_bias = use_bias
+        self.use_bias = boolean("use_bias", use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self._initial_weights = self._check_weights(weights)
@@ -182,7 +119,7 @@ class NeuronLayer(keras.layers.Layer):
     def _check_weights(self, weights):
         if weights is None:
             return None
-        array = _float_array("weights", weights)
+        array = float_array("weights", weights)
         if array.ndim != 2 or array.shape[0] != self.units or array.shape[1] < 1:
             raise InvalidInputError(
                 f"`weights` must have shape (units, input_dim) = ({self.units}, "
@@ -198,7 +135,7 @@ class NeuronLayer(keras.layers.Layer):
             raise InvalidInputError(
                 f"`bias` is given but `use_bias=False`. Received: bias={bias!r}"
             )
-        array = _float_array("bias", bias)
+        array = float_array("bias", bias)
         if array.ndim == 0:
             return np.full((self.units,), array)
         if array.shape != (self.units,):
@@ -209,12 +146,7 @@ class NeuronLayer(keras.layers.Layer):
         return array
 
     def build(self, input_shape):
-        input_dim = input_shape[-1]
-        if input_dim is None:
-            raise InvalidInputError(
-                "The last input dimension (the number of input features) must be "
-                f"known. Received: input_shape={input_shape}"
-            )
+        input_dim = last_dimension(input_shape, type(self).__name__)
         if (
             self._initial_weights is not None
             and self._initial_weights.shape[1] != input_dim
@@ -247,7 +179,7 @@ class NeuronLayer(keras.layers.Layer):
         inputs = ops.cast(inputs, self.compute_dtype)
         # One neuron: z = w·x + b. Column j of the kernel is neuron j's w, so
         # one product gives every neuron's weighted sum at once.
-        z = ops.matmul(inputs, self.kernel)  # (batch, units)
+        z = matmul(inputs, self.kernel)  # (batch, units)
         if self.use_bias:
             z = z + self.bias  # (batch, units)
         return self.activation(z)  # (batch, units): y_j = f(w_j·x + b_j)
@@ -290,7 +222,8 @@ class Neuron(NeuronLayer):
         use_bias: bool, whether the neuron adds a bias.
         kernel_initializer: initializer of `w` when `weights` is not given.
         bias_initializer: initializer of `b` when `bias` is not given.
-        **kwargs: base `Layer` arguments (`name`, `dtype`, `trainable`).
+        **kwargs: base `Layer` arguments (`name`, `dtype`, `trainable`), with
+            the dtypes that `NeuronLayer` takes.
 
     Input shape:
         `(batch, input_dim)` (or `(..., input_dim)`).
@@ -301,9 +234,13 @@ class Neuron(NeuronLayer):
     Example:
 
     ```python
-    neuron = Neuron(weights=[0.5, -1.0, 2.0], bias=0.1)
-    x = np.array([[1.0, 2.0, 3.0]])
-    neuron(x)  # [[0.99]]: sigmoid(0.5*1 - 1*2 + 2*3 + 0.1) = sigmoid(4.6)
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings.layers import Neuron
+    >>> neuron = Neuron(weights=[0.5, -1.0, 2.0], bias=0.1)
+    >>> y = neuron(np.array([[1.0, 2.0, 3.0]]))  # sigmoid(0.5 - 2 + 6 + 0.1)
+    >>> keras.ops.convert_to_numpy(y).tolist()
+    [[0.990]]
     ```
     """
 
@@ -318,7 +255,7 @@ class Neuron(NeuronLayer):
         **kwargs,
     ):
         if weights is not None:
-            array = _float_array("weights", weights)
+            array = float_array("weights", weights)
             if array.ndim != 1 or array.size == 0:
                 raise InvalidInputError(
                     "`weights` must be a non-empty vector, one weight per input "

@@ -26,74 +26,89 @@ on either, but weights learned on one layout do not fit the other.
 Taught in `tutorials/09_transformers_and_contextual_embeddings.py`.
 """
 
-import math
-
 import keras
 import numpy as np
 from keras import ops
 
-from keras_embeddings._validation import positive_int
-from keras_embeddings.errors import InvalidInputError
+from keras_embeddings._deprecation import no_other_arguments, renamed
+from keras_embeddings._precision import check_float64_supported
+from keras_embeddings._validation import last_dimension, number, positive_int
+
+__all__ = ["SinusoidalPositionEncoding", "sinusoidal_encoding"]
 
 
 def _check_max_wavelength(max_wavelength):
-    if (
-        isinstance(max_wavelength, bool)
-        or not isinstance(max_wavelength, (int, float, np.integer, np.floating))
-        or not 1 < max_wavelength < math.inf
-    ):
-        raise InvalidInputError(
-            "`max_wavelength` must be a finite number greater than 1 (the paper "
-            f"uses 10000). Received: max_wavelength={max_wavelength!r}"
-        )
+    value = number("max_wavelength", max_wavelength, low=1, low_open=True)
     if isinstance(max_wavelength, (int, np.integer)):
-        return int(max_wavelength)
-    return float(max_wavelength)  # a plain number, for `get_config`
+        return int(max_wavelength)  # a plain number, for `get_config`
+    return value
 
 
-def _encoding(sequence_length, d_model, max_wavelength, dtype):
-    """`PE` of shape `(sequence_length, d_model)`; lengths may be tensors."""
-    positions = ops.cast(ops.arange(sequence_length), "float32")  # (seq,)
-    columns = ops.arange(d_model)  # (d_model,): the column index j
+def _encoding(sequence_length, embedding_dim, max_wavelength, dtype):
+    """`PE` of shape `(sequence_length, embedding_dim)`; sizes may be tensors.
+
+    Computed in float32 (float64 for a float64 `dtype`), then cast: float16
+    cannot tell position 2049 from 2050.
+    """
+    work = (
+        "float64" if keras.backend.standardize_dtype(dtype) == "float64" else "float32"
+    )
+    positions = ops.cast(ops.arange(sequence_length), work)  # (seq,)
+    columns = ops.arange(embedding_dim)  # (d_model,): the column index j
     # Column j = 2i and column j = 2i + 1 share the exponent 2i / d_model.
-    two_i = ops.cast(2 * (columns // 2), "float32")  # (d_model,)
-    exponents = two_i / ops.cast(d_model, "float32")
+    two_i = ops.cast(2 * (columns // 2), work)  # (d_model,)
+    exponents = two_i / ops.cast(embedding_dim, work)
+    wavelength = ops.cast(max_wavelength, work)
     angles = ops.expand_dims(positions, -1) / ops.power(
-        float(max_wavelength), exponents
+        wavelength, exponents
     )  # (seq, d_model): pos / 10000^(2i / d_model)
     is_even = ops.equal(columns % 2, 0)  # (d_model,)
     encoding = ops.where(is_even, ops.sin(angles), ops.cos(angles))
     return ops.cast(encoding, dtype)
 
 
-def sinusoidal_encoding(sequence_length, d_model, max_wavelength=10000):
+def sinusoidal_encoding(
+    sequence_length, embedding_dim=None, max_wavelength=10000, **kwargs
+):
     """The sinusoidal positional encoding matrix of "Attention Is All You Need".
 
     Row `pos`, column `2i` holds `sin(pos / max_wavelength^(2i / d_model))`
-    and column `2i + 1` holds the cosine of the same angle (Vaswani et al.
-    2017, section 3.5). Columns are interleaved sin, cos, sin, cos, ... like
+    and column `2i + 1` holds the cosine of the same angle, where `d_model`
+    is `embedding_dim` (Vaswani et al. 2017, section 3.5). Columns are
+    interleaved sin, cos, sin, cos, ... like
     `keras_hub.layers.SinePositionEncoding`. Computed in float32.
 
     Args:
         sequence_length: int, the number of positions (rows), `pos = 0, 1,
             ..., sequence_length - 1`.
-        d_model: int, the embedding size (columns).
+        embedding_dim: int, the embedding size `d_model` (columns), as in
+            `keras_hub.layers.TokenAndPositionEmbedding`. Formerly `d_model`,
+            which still works with a `DeprecationWarning`.
         max_wavelength: number greater than 1, the `10000` of the formula.
 
     Returns:
-        A float32 tensor of shape `(sequence_length, d_model)`.
+        A float32 tensor of shape `(sequence_length, embedding_dim)`.
 
     Example:
 
     ```python
-    pe = sinusoidal_encoding(sequence_length=3, d_model=4)
-    pe[1]  # [sin(1), cos(1), sin(0.01), cos(0.01)] = [0.841, 0.540, 0.010, 1.0]
+    >>> import keras
+    >>> from keras_embeddings.layers import sinusoidal_encoding
+    >>> pe = sinusoidal_encoding(sequence_length=3, embedding_dim=4)
+    >>> tuple(pe.shape)
+    (3, 4)
+    >>> keras.ops.convert_to_numpy(pe)[1].round(3).tolist()  # sin 1, cos 1, ...
+    [0.841, 0.54, 0.01, 1.0]
     ```
     """
+    embedding_dim = renamed(
+        kwargs, "d_model", "embedding_dim", embedding_dim, None, "sinusoidal_encoding"
+    )
+    no_other_arguments(kwargs, "sinusoidal_encoding")
     sequence_length = positive_int("sequence_length", sequence_length)
-    d_model = positive_int("d_model", d_model)
+    embedding_dim = positive_int("embedding_dim", embedding_dim)
     max_wavelength = _check_max_wavelength(max_wavelength)
-    return _encoding(sequence_length, d_model, max_wavelength, "float32")
+    return _encoding(sequence_length, embedding_dim, max_wavelength, "float32")
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
@@ -102,7 +117,7 @@ class SinusoidalPositionEncoding(keras.layers.Layer):
 
     Takes the token embeddings `(batch, sequence_length, d_model)` and
     returns the encoding `PE` of `sinusoidal_encoding(sequence_length,
-    d_model)` broadcast to that shape, ready to be added:
+    embedding_dim=d_model)` broadcast to that shape, ready to be added:
     `x = embeddings + SinusoidalPositionEncoding()(embeddings)`. The input's
     values are not used, only its shape; the layer has no weights (Vaswani et
     al. 2017). Same output as `keras_hub.layers.SinePositionEncoding` (which
@@ -110,7 +125,10 @@ class SinusoidalPositionEncoding(keras.layers.Layer):
 
     Args:
         max_wavelength: number greater than 1, the `10000` of the formula.
-        **kwargs: base `Layer` arguments (`name`, `dtype`).
+        **kwargs: base `Layer` arguments (`name`, `dtype`). The encoding is
+            computed in float32 (float64 under a float64 `dtype`, which on
+            JAX needs its 64-bit mode; there Keras' `ops.sin` and `ops.cos`
+            still round to float32) and cast to the compute dtype.
 
     Input shape:
         `(batch, sequence_length, d_model)` float tensor (`sequence_length`
@@ -122,24 +140,27 @@ class SinusoidalPositionEncoding(keras.layers.Layer):
     Example:
 
     ```python
-    embeddings = np.zeros((2, 3, 4), "float32")
-    pe = SinusoidalPositionEncoding()(embeddings)  # (2, 3, 4)
-    pe[0, 1]  # [0.841, 0.540, 0.010, 1.0]: sin(1), cos(1), sin(0.01), cos(0.01)
+    >>> import keras
+    >>> import numpy as np
+    >>> from keras_embeddings.layers import SinusoidalPositionEncoding
+    >>> embeddings = np.zeros((2, 3, 4), "float32")
+    >>> pe = SinusoidalPositionEncoding()(embeddings)
+    >>> tuple(pe.shape)
+    (2, 3, 4)
+    >>> keras.ops.convert_to_numpy(pe)[0, 1].round(3).tolist()  # sin 1, cos 1, ...
+    [0.841, 0.54, 0.01, 1.0]
     ```
     """
 
     def __init__(self, max_wavelength=10000, **kwargs):
         super().__init__(**kwargs)
+        check_float64_supported(self.dtype_policy, "SinusoidalPositionEncoding")
         self.max_wavelength = _check_max_wavelength(max_wavelength)
         self.input_spec = keras.layers.InputSpec(ndim=3)
 
     def build(self, input_shape):
-        if input_shape[-1] is None:
-            raise InvalidInputError(
-                "The last input dimension (`d_model`) must be known. Received: "
-                f"input_shape={input_shape}"
-            )
-        self.input_spec = keras.layers.InputSpec(ndim=3, axes={-1: input_shape[-1]})
+        d_model = last_dimension(input_shape, "SinusoidalPositionEncoding", "`d_model`")
+        self.input_spec = keras.layers.InputSpec(ndim=3, axes={-1: d_model})
 
     def call(self, inputs):
         shape = ops.shape(inputs)  # (batch, sequence_length, d_model)
