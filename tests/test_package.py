@@ -1,5 +1,6 @@
 """The top-level package: submodules reachable as attributes, loaded lazily."""
 
+import ast
 import importlib
 import re
 import subprocess
@@ -59,3 +60,53 @@ def test_every_public_module_declares_all(module):
     assert imported.__all__, module
     for name in imported.__all__:
         assert hasattr(imported, name), f"{module}.__all__ names missing {name}"
+
+
+# The direction of imports inside the package: text -> datasets ->
+# layers/models -> export/analysis/plots/callbacks -> pipelines -> cli. A
+# module may import its own layer or any earlier one; the shared helpers
+# (errors, validation, io, precision, optimizers) are importable from anywhere.
+_LAYERS = {
+    "text": 0,
+    "datasets": 1,
+    "layers": 2,
+    "models": 2,
+    "gradcheck": 3,
+    "export": 3,
+    "analysis": 3,
+    "plots": 3,
+    "callbacks": 3,
+    "pipelines": 4,
+    "cli": 5,
+    "__main__": 5,
+}
+PACKAGE_DIR = Path(ke.__file__).parent
+
+
+def _internal_imports(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "keras_embeddings" and len(parts) > 1:
+                yield node.lineno, parts[1]
+
+
+def test_imports_flow_one_way():
+    backwards = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        owner = path.relative_to(PACKAGE_DIR).parts[0].removesuffix(".py")
+        # A shared helper (errors, _validation, io_utils, ...) is below everything.
+        level = _LAYERS.get(owner, -1)
+        for lineno, imported in _internal_imports(path):
+            if _LAYERS.get(imported, -1) > level:
+                backwards.append(
+                    f"{path.relative_to(PACKAGE_DIR)}:{lineno} imports {imported}"
+                )
+    assert not backwards, backwards
