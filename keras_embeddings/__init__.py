@@ -2,9 +2,9 @@
 
 Submodules: `text`, `datasets`, `layers`, `models`, `optimizers`,
 `callbacks`, `export`, `analysis`, `plots`, `gradcheck`, `pipelines`,
-`errors`. They load
-on first use, so `import keras_embeddings as ke` is instant and `ke.models`
-works; `from keras_embeddings import text` imports only what it needs.
+`errors`, `io_utils`. They load on first use, so `import keras_embeddings as
+ke` is instant and `ke.models` works; `from keras_embeddings import text`
+imports only what it needs.
 """
 
 import importlib
@@ -18,6 +18,7 @@ _SUBMODULES = (
     "errors",
     "export",
     "gradcheck",
+    "io_utils",
     "layers",
     "models",
     "optimizers",
