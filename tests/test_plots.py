@@ -231,10 +231,11 @@ def test_public_names_and_old_import_paths():
         plot_embedding_2d,
         plot_history,
         plot_neuron_outputs,
+        plot_similarity_heatmap,
         project_2d,
     )
 
-    modules = {"embeddings", "neurons", "training"}
+    modules = {"embeddings", "neurons", "similarity", "training"}
     public = {name for name in vars(plots) if not name.startswith("_")} - modules
     assert sorted(plots.__all__) == sorted(public)  # no helper re-exported
     assert "project_2d" in public and "InvalidInputError" not in public

@@ -3,8 +3,10 @@
 `plot_history` draws a Keras `History` (loss and every metric, each with its
 `val_` twin) and `plot_dimension_sweep` final losses against the embedding
 dimension (`training`); `plot_embedding_2d` projects word vectors to two
-dimensions with PCA or t-SNE and labels each point with its word
-(`embeddings`); `plot_neuron_outputs` draws what each neuron of a layer
+dimensions with PCA or t-SNE, labels a chosen subset of the points without
+overlaps and colours word groups (`embeddings`);
+`plot_similarity_heatmap` shows the cosine similarities of chosen words
+(`similarity`); `plot_neuron_outputs` draws what each neuron of a layer
 outputs over a grid of inputs (`neurons`).
 
 Every plot takes its data first and returns the `matplotlib.figure.Figure` it
@@ -14,7 +16,7 @@ never through pyplot, so they work on a headless server, are freed like any
 object when a loop drops them, and leave a notebook's or a user's interactive
 backend alone. Seaborn's styles apply only inside the functions.
 
-Taught in `tutorials/04_next_token_lstm.py` (history, maps),
+Taught in `tutorials/04_next_token_lstm.py` (history, maps, similarity),
 `tutorials/07_glove.py` (dimension sweep) and
 `tutorials/02_neuron_to_layer.py` (neuron outputs).
 
@@ -31,11 +33,15 @@ Example:
 >>> figure = plots.plot_embedding_2d(word_vectors, "map.png")
 >>> figure.axes[0].collections[0].get_offsets().shape
 (4, 2)
+>>> figure = plots.plot_similarity_heatmap(word_vectors, ["king", "queen"])
+>>> [label.get_text() for label in figure.axes[0].get_yticklabels()]
+['king', 'queen']
 ```
 """
 
 from keras_embeddings.plots.embeddings import plot_embedding_2d, project_2d
 from keras_embeddings.plots.neurons import NeuronOutputs, plot_neuron_outputs
+from keras_embeddings.plots.similarity import plot_similarity_heatmap
 from keras_embeddings.plots.training import plot_dimension_sweep, plot_history
 
 __all__ = [
@@ -44,5 +50,6 @@ __all__ = [
     "plot_embedding_2d",
     "plot_history",
     "plot_neuron_outputs",
+    "plot_similarity_heatmap",
     "project_2d",
 ]
