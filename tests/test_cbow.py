@@ -15,13 +15,14 @@ import pytest
 from helpers import FLOAT64_ON_JAX_ERROR, JAX_ONLY, float64_without_jax_x64
 
 from keras_embeddings import gradcheck
+from keras_embeddings.datasets import load_corpus
 from keras_embeddings.errors import GradientCheckError, InvalidInputError
 from keras_embeddings.models import CBOW
 from keras_embeddings.models.cbow import NOTEBOOK_LEARNING_RATE, MeanSparseCrossentropy
 from keras_embeddings.text import context_windows, one_hot, tokenize
 
 # ------------------------------------------------------ the notebook's values
-CORPUS = "I am happy because I am learning"
+(CORPUS,) = load_corpus("cbow-notebook")  # "I am happy because I am learning"
 C, N = 2, 3
 W1 = np.array(
     [

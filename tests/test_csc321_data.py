@@ -136,20 +136,16 @@ def test_hostile_pickle_is_refused_and_runs_nothing(tmp_path, protocol, how):
     assert not victim.exists()
 
 
-def test_pickle_of_other_numpy_internals_is_refused(tmp_path):
+def test_pickle_of_other_numpy_internals_is_refused():
     # Allowed module, forbidden name: the allow-list is (module, name) pairs.
-    path = tmp_path / "x.pk"
-    path.write_bytes(b"\x80\x02cnumpy\nload\nq\x00.")
+    path = datasets.data_path("fixtures", "pickle_numpy_load.pk")
     with pytest.raises(InvalidInputError, match="`numpy.load`"):
         datasets.safe_load_pickle(path)
 
 
-def test_codecs_encode_only_for_latin1(tmp_path):
-    path = tmp_path / "x.pk"
+def test_codecs_encode_only_for_latin1():
     # _codecs.encode("abc", "rot13"): allowed global, refused codec.
-    path.write_bytes(
-        b"\x80\x02c_codecs\nencode\nX\x03\x00\x00\x00abcX\x05\x00\x00\x00rot13\x86R."
-    )
+    path = datasets.data_path("fixtures", "pickle_codecs_rot13.pk")
     with pytest.raises(InvalidInputError, match="latin1"):
         datasets.safe_load_pickle(path)
 

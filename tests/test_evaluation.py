@@ -17,6 +17,7 @@ from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
 
 from keras_embeddings import analysis
+from keras_embeddings.datasets import data_path
 from keras_embeddings.errors import InvalidInputError, UnknownWordError
 
 WORDSIM = datapath("wordsim353.tsv")
@@ -296,8 +297,7 @@ def test_word_analogy_scores_sections_and_gensim(tmp_path):
     assert scores["syntactic"] == pytest.approx(expected_gram)
     assert scores["sections"]["gram7-past-tense"] == pytest.approx(expected_gram)
     assert scores["sections"]["family"] == 1.0
-    bad = tmp_path / "bad.txt"
-    bad.write_text("man king woman queen\n", encoding="utf8")
+    bad = data_path("fixtures", "analogies_bad.txt")
     with pytest.raises(InvalidInputError, match="not an analogy file"):
         analysis.word_analogy_scores(word_vectors, bad)
 

@@ -6,6 +6,7 @@ import pytest
 from gensim.models import KeyedVectors
 
 from keras_embeddings import export
+from keras_embeddings.datasets import data_path
 from keras_embeddings.errors import InvalidInputError, MissingInputError
 
 WORDS = ["king", "queen", "man", "woman", "café", "日本語", "apple"]
@@ -140,8 +141,7 @@ def test_npz_round_trip(tmp_path, word_vectors):
 
 
 def test_corrupt_files_give_clear_errors(tmp_path, word_vectors):
-    bad_header = tmp_path / "bad_header.txt"
-    bad_header.write_text("hello world\n")
+    bad_header = data_path("fixtures", "word2vec_bad_header.txt")
     with pytest.raises(InvalidInputError, match=r"bad_header.txt.*first line"):
         export.load_word2vec(bad_header)
 
@@ -151,8 +151,7 @@ def test_corrupt_files_give_clear_errors(tmp_path, word_vectors):
     with pytest.raises(InvalidInputError, match=r"truncated.bin.*6 of the 7"):
         export.load_word2vec(truncated)
 
-    short_line = tmp_path / "short_line.txt"
-    short_line.write_text("2 3\na 1 2 3\nb 1 2\n")
+    short_line = data_path("fixtures", "word2vec_short_line.txt")
     with pytest.raises(InvalidInputError, match=r"line 3 has 2 values instead of 3"):
         export.load_word2vec(short_line, binary=False)
 
@@ -171,9 +170,8 @@ def test_corrupt_files_give_clear_errors(tmp_path, word_vectors):
     assert isinstance(info.value, FileNotFoundError)
 
 
-def test_duplicate_word_keeps_first_vector(tmp_path):
-    path = tmp_path / "dup.txt"
-    path.write_text("2 2\na 1 2\na 3 4\n")
+def test_duplicate_word_keeps_first_vector():
+    path = data_path("fixtures", "word2vec_duplicate_word.txt")
     with pytest.warns(UserWarning, match=r"'a' appears more than once"):
         word_vectors = export.load_word2vec(path)
     np.testing.assert_array_equal(word_vectors["a"], [1, 2])
@@ -422,6 +420,8 @@ def test_export_import_paths():
         load_word2vec,
         save_npz,
         save_word2vec,
+        to_embedding_matrix,
+        to_keras_embedding,
         to_keyed_vectors,
         to_word_vectors,
         write_projector,
@@ -433,3 +433,68 @@ def test_export_import_paths():
     for name in export.__all__:
         assert getattr(export, name).__doc__
     assert "atomic_open" not in export.__all__
+
+
+def write_glove(path, word_vectors):
+    """A GloVe-format file: gensim's word2vec text without the header line."""
+    gensim_vectors(word_vectors).save_word2vec_format(path, binary=False)
+    with open(path, encoding="utf-8") as f:
+        lines = f.readlines()
+    with open(path, "w", encoding="utf-8") as f:
+        f.writelines(lines[1:])
+    return path
+
+
+def test_load_word2vec_no_header_matches_gensim(tmp_path, word_vectors):
+    path = write_glove(tmp_path / "glove.txt", word_vectors)
+    kv = KeyedVectors.load_word2vec_format(path, binary=False, no_header=True)
+    ours = export.load_word2vec(path, no_header=True)
+    assert list(ours) == kv.index_to_key == WORDS
+    np.testing.assert_array_equal(np.stack(list(ours.values())), kv.vectors)
+    # `binary=False` is accepted alongside, as in gensim.
+    assert_same_vectors(export.load_word2vec(path, binary=False, no_header=True), ours)
+
+
+def test_load_word2vec_no_header_line_endings(tmp_path):
+    path = tmp_path / "glove.txt"
+    path.write_bytes(b"the 1 2\r\nof 3 4.5\r\n\r\n")  # CRLF and a blank last line
+    assert_same_vectors(
+        export.load_word2vec(path, no_header=True),
+        {"the": np.array([1, 2], "float32"), "of": np.array([3, 4.5], "float32")},
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "kwargs", "match"),
+    [
+        (b"the 1 2\nof 3 4\n", {}, "pass `no_header=True`"),
+        (b"2 2\nthe 1 2\nof 3 4\n", {"no_header": True}, "`no_header=False`"),
+        (b"the 1 2\nof 3\n", {"no_header": True}, "line 2 has 1 values instead of 2"),
+        (b"the 1 2\n\nof 3 4\n", {"no_header": True}, "line 2 is empty"),
+        (b"the 1 x\n", {"no_header": True}, "line 1 has a value that is not a"),
+        (b"\n\n", {"no_header": True}, "is empty"),
+        (b"the\n", {"no_header": True}, "is not a GloVe file"),
+        (b"the 1 2\n", {"no_header": True, "binary": True}, "text files only"),
+        (b"the 1 2\n", {"no_header": "yes"}, "`no_header`"),
+    ],
+)
+def test_load_word2vec_no_header_errors(tmp_path, content, kwargs, match):
+    path = tmp_path / "glove.txt"
+    path.write_bytes(content)
+    with pytest.raises(InvalidInputError, match=match):
+        export.load_word2vec(path, **kwargs)
+
+
+def test_save_word2vec_without_header_is_glove(tmp_path, word_vectors):
+    path = export.save_word2vec(
+        tmp_path / "glove.txt", word_vectors, write_header=False
+    )
+    with_header = export.save_word2vec(tmp_path / "w2v.txt", word_vectors)
+    lines = open(with_header, encoding="utf-8").read().splitlines(keepends=True)
+    assert open(path, encoding="utf-8").read() == "".join(lines[1:])
+    kv = KeyedVectors.load_word2vec_format(path, no_header=True)
+    assert kv.index_to_key == WORDS
+    np.testing.assert_array_equal(kv.vectors, np.stack(list(word_vectors.values())))
+    assert_same_vectors(export.load_word2vec(path, no_header=True), word_vectors)
+    with pytest.raises(InvalidInputError, match="`write_header=False`"):
+        export.save_word2vec(tmp_path / "x.bin", word_vectors, True, write_header=False)

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 
+from keras_embeddings.datasets import data_path
 from keras_embeddings.errors import InvalidInputError, MissingInputError
 from keras_embeddings.models import NextTokenModel, load_model
 
@@ -153,8 +154,7 @@ def test_bad_arguments():
 def test_load_model_errors(tmp_path):
     with pytest.raises(MissingInputError, match="does not exist"):
         load_model(tmp_path / "missing.keras")
-    corrupt = tmp_path / "corrupt.keras"
-    corrupt.write_bytes(b"PK\x03\x04 this is not a zip archive")
+    corrupt = data_path("fixtures", "model_corrupt.keras")
     with pytest.raises(InvalidInputError, match="corrupt or not a Keras 3 model"):
         load_model(corrupt)
     wrong = tmp_path / "weights.h5"

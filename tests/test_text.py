@@ -7,6 +7,7 @@ import pytest
 from gensim.test.utils import datapath
 
 from keras_embeddings import text
+from keras_embeddings.datasets import data_path
 from keras_embeddings.errors import InvalidInputError, MissingInputError
 from keras_embeddings.text.cleaning import _ABBREVIATIONS, _has_emoji
 
@@ -212,17 +213,14 @@ def test_read_corpus_bad_inputs(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(MissingInputError, match="contains no text files"):
         text.read_corpus(tmp_path / "empty")
-    (tmp_path / "x.bin").write_bytes(b"\x00\x00\x00")
     with pytest.raises(InvalidInputError, match="looks binary"):
-        text.read_corpus(tmp_path / "x.bin")
-    (tmp_path / "latin.txt").write_bytes("caf\xe9\n".encode("latin-1"))
+        text.read_corpus(data_path("fixtures", "corpus_binary.bin"))
+    latin = data_path("fixtures", "corpus_latin1.txt")
     with pytest.raises(InvalidInputError, match="not valid utf-8.*encoding"):
-        list(text.read_corpus(tmp_path / "latin.txt"))
-    assert list(text.read_corpus(tmp_path / "latin.txt", encoding="latin-1")) == [
-        "café"
-    ]
+        list(text.read_corpus(latin))
+    assert list(text.read_corpus(latin, encoding="latin-1")) == ["le café est très bon"]
     with pytest.raises(InvalidInputError, match="encoding"):
-        text.read_corpus(tmp_path / "latin.txt", encoding="no-such-codec")
+        text.read_corpus(latin, encoding="no-such-codec")
 
 
 # ------------------------------------------------------- public import paths

@@ -1,7 +1,10 @@
 """Corpora and `tf.data` input pipelines.
 
 `load_builtin_corpus()` gives real English prose that ships with the install
-(no download); `next_token_dataset(...)` turns id sequences into shuffled,
+(no download); `list_corpora()` / `load_corpus(name)` name every corpus
+that ships (the project's `data/` folder, gensim's test data) and Project
+Gutenberg books (`"gutenberg:ID"`); `load_gutenberg(...)` downloads, strips
+and caches Gutenberg books; `next_token_dataset(...)` turns id sequences into shuffled,
 batched (context, next id) windows with integer targets;
 `word2vec_dataset(...)` makes skip-gram or CBOW batches on the fly;
 `cooccurrence(...)` counts word pairs for GloVe; `load_csc321(...)` and
@@ -23,8 +26,23 @@ from keras_embeddings.datasets.builtin import (
     load_builtin_corpus,
 )
 from keras_embeddings.datasets.cooccurrence import cooccurrence, cooccurrence_pairs
+from keras_embeddings.datasets.corpora import (
+    GUTENBERG_PREFIX,
+    corpus_names,
+    data_path,
+    list_corpora,
+    load_corpus,
+)
 from keras_embeddings.datasets.csc321 import CSC321_URL, CSC321Data, load_csc321
 from keras_embeddings.datasets.csc321_params import load_classic_params
+from keras_embeddings.datasets.gutenberg import (
+    GUTENBERG_BOOKS,
+    GUTENBERG_SETS,
+    GUTENBERG_URL,
+    gutenberg_ids,
+    load_gutenberg,
+    strip_gutenberg,
+)
 from keras_embeddings.datasets.masking import (
     mask_inputs,
     masked_dataset,
@@ -42,15 +60,25 @@ from keras_embeddings.io_utils import safe_load_pickle  # kept importable here
 __all__ = [
     "CSC321_URL",
     "CSC321Data",
+    "GUTENBERG_BOOKS",
+    "GUTENBERG_PREFIX",
+    "GUTENBERG_SETS",
+    "GUTENBERG_URL",
     "LECTURE_CORPUS",
     "WORD2VEC_DEFAULTS",
     "builtin_corpus_path",
     "cooccurrence",
     "cooccurrence_pairs",
+    "corpus_names",
+    "data_path",
+    "gutenberg_ids",
     "keep_probabilities",
+    "list_corpora",
     "load_builtin_corpus",
     "load_classic_params",
+    "load_corpus",
     "load_csc321",
+    "load_gutenberg",
     "mask_inputs",
     "masked_dataset",
     "negative_sampling_distribution",
@@ -58,5 +86,6 @@ __all__ = [
     "next_token_windows",
     "safe_load_pickle",
     "sample_input_mask",
+    "strip_gutenberg",
     "word2vec_dataset",
 ]

@@ -3,7 +3,8 @@
 300 Australian Broadcasting Corporation news articles from 2001 (Lee, Pincombe
 & Welsh, 2005), one article per line, 59,890 words. It is installed with
 gensim (`gensim/test/test_data/lee_background.cor`), so the main job and the
-tutorials work offline right after `pip install`.
+tutorials work offline right after `pip install`. `load_corpus("lee")` reads
+the same documents; `list_corpora()` names the other corpora that ship.
 """
 
 import os
@@ -13,7 +14,8 @@ from keras_embeddings.text.corpus import read_corpus
 
 __all__ = ["LECTURE_CORPUS", "builtin_corpus_path", "load_builtin_corpus"]
 
-# The lecture's five-sentence corpus ("Embedding Creation using Word2Vec", §1).
+# The lecture's five-sentence corpus ("Embedding Creation using Word2Vec", §1),
+# also data/corpora/five_sentences.txt: load_corpus("five-sentences").
 LECTURE_CORPUS = (
     "I love machine learning",
     "I love deep learning",
