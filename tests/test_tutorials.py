@@ -46,7 +46,13 @@ EXPECTED_FILES = {
         "tensorboard/embedding/metadata.tsv",
         "history.png",
         "embedding_pca.png",
+        "similarity.png",
         "vectors.txt",
+    ],
+    "11_using_your_embedding.py": [
+        "word2vec/model.keras",
+        "word2vec/vectors.txt",
+        "vectors.glove.txt",
     ],
     "09_transformers_and_contextual_embeddings.py": [
         "positional_encoding.png",
@@ -125,6 +131,16 @@ EXPECTED_OUTPUT = {
         "[48. 12. 24.]",  # hw1 §1.3.1: H y for v = [4, 1, 2], y = [2, 2, 1]
         "Gradient check failed for weight `scale_g/w`",
     ],
+    "11_using_your_embedding.py": [
+        "Missing words: ['<unk>']",  # both tokenizers keep the same words
+        "Padding row is zeros: True",
+        "Rows follow the tokenizer's ids: True",
+        "Frozen table unchanged after training: True",
+        "Identical to the vectors written: True",
+        "Identical to gensim's reading: True",
+        "Identical: True",  # the GloVe file gives the same layer
+        "Table still the file's: True",
+    ],
 }
 # Tutorials that read ../shared/data/csc321 (elsewhere they would download it).
 CSC321 = Path(__file__).resolve().parents[2] / "shared" / "data" / "csc321"
@@ -136,6 +152,7 @@ HEADER_FIELDS = (
     "Last modified",
     "Description",
     "Accelerator",
+    "Colab",  # the notebook's link, kept by tools/notebooks.py
 )
 
 

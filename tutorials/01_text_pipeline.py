@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/11/21
 Description: Turn the lecture's five sentences into padded next-token training data, one printed step at a time.
 Accelerator: None
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/01_text_pipeline.ipynb
 """
 
 """

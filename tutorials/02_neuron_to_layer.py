@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/11/21
 Description: One neuron computed by hand and by Keras, a layer of neurons equal to Dense, plots of every neuron's output, a neuron that learns, and the hard-coded superincreasing-sequence network.
 Accelerator: None
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/02_neuron_to_layer.ipynb
 """
 
 """

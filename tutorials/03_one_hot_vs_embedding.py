@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/11/21
 Description: One-hot encode the lecture's words, measure what one-hot costs on a real corpus, and show that an Embedding layer is the same matrix product done as a table lookup.
 Accelerator: None
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/03_one_hot_vs_embedding.ipynb
 """
 
 """

@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/11/21
 Description: The lecture's Embedding + LSTM lab made right, on five sentences and then on a real news corpus, with TensorBoard's projector and gensim.
 Accelerator: GPU optional
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/04_next_token_lstm.ipynb
 """
 
 """
@@ -379,22 +380,50 @@ row) and `embedding/metadata.tsv` (the word of each row). Run the printed
 `tensorboard --logdir` command, open http://localhost:6006, choose
 "Projector" in the menu, and search for a word to see its neighbours in 3-D
 (PCA, t-SNE or UMAP). The "Scalars" tab shows the training curves.
+
+In a notebook (Jupyter or Colab), TensorBoard opens inside the page
+instead: the next cell loads its notebook extension and starts it on the
+same folder. Here the two lines are comments holding IPython magics
+(`# %magic`, jupytext's escaped form), so the script skips them; the
+notebook made by `tools/notebooks.py` has them as magics.
 """
+
+# %%
+# %load_ext tensorboard
+# %tensorboard --logdir {LOG_DIR}
 
 """
 ## Plots
 
 `plots.plot_history` draws every metric with its validation twin;
 `plots.plot_embedding_2d` projects the most frequent words to two
-dimensions with PCA and labels each point.
+dimensions with PCA, labels a few of them spread over the map (labels never
+overlap) and colours the word groups we give it;
+`plots.plot_similarity_heatmap` shows the cosine similarity of every pair of
+those grouped words.
 """
 
 # %%
+groups = {
+    "articles": ["the", "a", "an"],
+    "modal verbs": ["will", "would", "could", "can"],
+    "prepositions": ["in", "at", "from", "into"],
+    "saying": ["said", "says", "think"],
+    "pronouns": ["he", "she", "they"],
+}
+groups = {
+    name: [w for w in words if w in word_vectors] for name, words in groups.items()
+}
 history_png = os.path.join(OUT_DIR, "history.png")
 embedding_png = os.path.join(OUT_DIR, "embedding_pca.png")
+similarity_png = os.path.join(OUT_DIR, "similarity.png")
 plots.plot_history(history, history_png)
-plots.plot_embedding_2d(word_vectors, embedding_png, max_words=PLOT_WORDS)
-print("Wrote", history_png, "and", embedding_png)
+plots.plot_embedding_2d(
+    word_vectors, embedding_png, max_words=PLOT_WORDS, groups=groups
+)
+grouped_words = [word for words in groups.values() for word in words]
+plots.plot_similarity_heatmap(word_vectors, grouped_words, similarity_png)
+print("Wrote", history_png, embedding_png, "and", similarity_png)
 
 """
 `history.png` has one panel per metric (accuracy, loss, perplexity),
@@ -404,7 +433,8 @@ together: articles ("the", "a", "an"), modal verbs ("will", "would",
 "could", "can"), prepositions ("in", "at", "from", "into"), verbs of saying
 ("says", "said", "think"), pronouns ("he", "she"). The content words crowd
 in the middle; their finer structure needs more than two dimensions (use the
-projector for that).
+projector for that). `similarity.png` shows the same groups as bright
+blocks along its diagonal where the model has learnt them.
 """
 
 """

@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/11/21
 Description: The CBOW practice notebook cell by cell through keras_embeddings, every printed number reproduced by a Keras model, then CBOW trained with model.fit on a news corpus.
 Accelerator: None
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/05_cbow_step_by_step.ipynb
 """
 
 """

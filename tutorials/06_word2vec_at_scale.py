@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/11/21
 Description: Skip-gram and CBOW with negative sampling on real text: Keras 2 skipgrams versus a tf.data pipeline, model.fit, neighbours, standard benchmarks, the projector, and gensim side by side.
 Accelerator: None
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/06_word2vec_at_scale.ipynb
 """
 
 """
@@ -422,7 +423,8 @@ same corpus, which is how we use them next.
 `callbacks.write_projector` writes the vectors and their words where
 TensorBoard's projector finds them, next to the loss curves that the
 `TensorBoard` callback logged. `plots.plot_embedding_2d` draws the most
-frequent words in two dimensions with PCA.
+frequent words in two dimensions with PCA, labels some of them without
+overlaps and colours the groups of words we name.
 """
 
 # %%
@@ -432,7 +434,14 @@ print(f"To explore the vectors: tensorboard --logdir {LOG_DIR}")
 history_png = os.path.join(OUT_DIR, "history.png")
 pca_png = os.path.join(OUT_DIR, "skipgram_pca.png")
 plots.plot_history(history, history_png)
-plots.plot_embedding_2d(word_vectors, pca_png, max_words=PLOT_WORDS)
+stories = {
+    "Middle East": ["israel", "palestinian", "arafat", "hamas", "west", "bank"],
+    "Afghanistan": ["taliban", "al", "qaeda", "bin", "laden", "forces"],
+    "reported speech": ["she", "you", "we", "think"],
+}
+plotted = set(list(word_vectors)[:PLOT_WORDS])  # the map's words, no others
+stories = {name: [w for w in words if w in plotted] for name, words in stories.items()}
+plots.plot_embedding_2d(word_vectors, pca_png, max_words=PLOT_WORDS, groups=stories)
 vectors_txt = export.save_word2vec(os.path.join(OUT_DIR, "vectors.txt"), word_vectors)
 print("Wrote", history_png, pca_png, "and", vectors_txt)
 
@@ -446,7 +455,16 @@ Afghanistan at the bottom ("taliban", "al" "qaeda", "bin" "laden",
 "forces"), and the words of reported speech on the right ("she", "you",
 "we", "think"). PCA keeps only two of 100 directions, so many neighbours in
 the table above are not close on the map.
+
+In a notebook (Jupyter or Colab), the next cell opens TensorBoard inside
+the page on the same folder. Its two lines are IPython magics written as
+comments (`# %magic`, jupytext's escaped form) so that the script skips
+them; the notebook made by `tools/notebooks.py` has them as magics.
 """
+
+# %%
+# %load_ext tensorboard
+# %tensorboard --logdir {LOG_DIR}
 
 """
 ## gensim on the same tokens

@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/11/21
 Description: The CSC321 lab's simplified GloVe in Keras: co-occurrence counts, the loss and gradient checked against the lab's formulas, model.fit, and the embedding-dimension sweep.
 Accelerator: None
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/07_glove.ipynb
 """
 
 """

@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/11/21
 Description: The CSC321 "Learning Distributed Word Representations" assignment in Keras: Bengio's network, its gradients checked against the assignment's printout, training, and the learned word vectors.
 Accelerator: None
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/08_neural_language_model.ipynb
 """
 
 """

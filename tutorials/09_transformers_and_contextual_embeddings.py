@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/11/21
 Description: The lecture's transformer formulas computed and checked against Keras and keras-hub, a small GPT trained beside the LSTM, contextual vs static vectors, samplers, WordPiece subwords and a BERT preset.
 Accelerator: GPU optional
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/09_transformers_and_contextual_embeddings.ipynb
 """
 
 """

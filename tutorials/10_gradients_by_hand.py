@@ -5,6 +5,7 @@ Date created: 2026/11/21
 Last modified: 2026/12/07
 Description: Backpropagate through homework 1's network by hand, check any Keras model's gradients with finite differences, and compute Hessian-vector products without the Hessian.
 Accelerator: None
+Colab: https://colab.research.google.com/github/keras-embeddings/keras_embeddings/blob/main/tutorials/ipynb/10_gradients_by_hand.ipynb
 """
 
 """
