@@ -355,7 +355,6 @@ def test_notebook_executes(tutorial, tmp_path, monkeypatch, record_property):
         "KERAS_EMBEDDINGS_INSTALL": str(tmp_path / "no-such-wheel.whl"),
         # The CSC321 folder, by the names tutorials 06-08 read.
         "KERAS_EMBEDDINGS_CSC321": str(CSC321),
-        "KERAS_EMBEDDINGS_CSC321_DIR": str(CSC321),
         # `%tensorboard` runs the `tensorboard` program of this environment.
         "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
     }.items():

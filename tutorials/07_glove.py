@@ -39,7 +39,7 @@ This tutorial runs the lab with `keras_embeddings`:
 
 It needs the course data (`data.mat` or `data.pk`); it reads it from
 `../shared/data/csc321/` beside the repository, the folder in
-`KERAS_EMBEDDINGS_CSC321_DIR`, or downloads the course archive. Everything
+`KERAS_EMBEDDINGS_CSC321`, or downloads the course archive. Everything
 runs on a CPU in about a minute.
 """
 
@@ -71,7 +71,7 @@ SMOKE = os.environ.get("KERAS_EMBEDDINGS_SMOKE") == "1"
 OUT_DIR = os.environ.get("KERAS_EMBEDDINGS_OUT", os.path.join("runs", "tutorial_07"))
 _HERE = os.path.dirname(os.path.abspath(globals().get("__file__", "07_glove.py")))
 DATA_DIR = os.environ.get(
-    "KERAS_EMBEDDINGS_CSC321_DIR",
+    "KERAS_EMBEDDINGS_CSC321",
     os.path.join(_HERE, "..", "..", "shared", "data", "csc321"),
 )
 if not os.path.isdir(DATA_DIR):
