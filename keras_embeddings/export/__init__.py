@@ -16,7 +16,12 @@ that dict to and from the formats other tools read:
 - `to_keyed_vectors`: a gensim `KeyedVectors`, for gensim's query and
   evaluation tools;
 - `save_npz` / `load_npz`: a NumPy `.npz` archive (no pickles);
-- `write_projector`: the files TensorBoard's embedding projector reads.
+- `write_projector`: the files TensorBoard's embedding projector reads;
+- `to_keras_embedding` / `to_embedding_matrix`: the vectors laid out in a
+  vocabulary's ids, as a `keras.layers.Embedding` for a downstream model
+  (gensim 3's removed `get_keras_embedding`), or as a matrix.
+
+`load_word2vec(path, no_header=True)` reads GloVe files.
 
 Every writer takes the destination first and returns what it wrote:
 `save_word2vec(path, word_vectors)`, `save_npz(path, word_vectors)`,
@@ -45,6 +50,10 @@ from keras_embeddings.export.formats import (
     save_word2vec,
     to_keyed_vectors,
 )
+from keras_embeddings.export.keras_embedding import (
+    to_embedding_matrix,
+    to_keras_embedding,
+)
 from keras_embeddings.export.projector import write_projector
 from keras_embeddings.export.word_vectors import id_word_pairs, to_word_vectors
 
@@ -57,4 +66,6 @@ __all__ = [
     "save_npz",
     "load_npz",
     "write_projector",
+    "to_keras_embedding",
+    "to_embedding_matrix",
 ]
