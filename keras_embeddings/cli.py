@@ -1,12 +1,14 @@
 """The `keras-embeddings` command: train, similar, generate.
 
 `keras-embeddings train` runs the lecture's whole lab on a corpus (default:
-the built-in news corpus) and writes into `--out` (default `runs/MODEL`):
+the built-in news corpus; `--corpus` takes a file, a folder, a quoted glob,
+a corpus name of `datasets.list_corpora()` such as `five-sentences`, or
+`gutenberg:ID`) and writes into `--out` (default `runs/MODEL`):
 
     model.keras      the trained model (load with keras.saving.load_model)
     vectors.txt      the word vectors, word2vec text format (gensim reads it)
     history.json     the loss and metric curves
-    plots/           history.png, embedding_pca.png
+    plots/           history.png, embedding_pca.png, similarity.png
     tensorboard/     scalars and the embedding projector
                      (`tensorboard --logdir OUT/tensorboard`)
 
@@ -24,7 +26,9 @@ stopping, so `--patience` and `--validation-split` belong to next-token
 only. A flag that does not apply to the chosen model is an error.
 
 `train` and `generate` print the Keras backend in use on their first line
-(`KERAS_BACKEND`, which the CLI never changes).
+(`KERAS_BACKEND`, which the CLI never changes). `train --mixed-precision`
+builds the model with the `mixed_float16` dtype policy (the global policy is
+left alone) and says so in its first lines.
 
 Bad input (a missing corpus, an unknown word, a corrupt model, a flag of
 another model) prints one line on stderr and exits with code 2.
@@ -51,7 +55,7 @@ import os
 import re
 import sys
 
-from keras_embeddings import pipelines
+from keras_embeddings import datasets, pipelines
 from keras_embeddings.datasets.word2vec import WORD2VEC_DEFAULTS
 
 __all__ = ["main"]
@@ -63,7 +67,10 @@ RECIPES = {
     "word2vec": pipelines.train_word2vec,
 }
 # Recipe arguments that are not per-model flags.
-_NOT_FLAGS = {"corpus", "out", "model", "encoding", "seed", "verbose", "print_fn"}
+_NOT_FLAGS = {
+    "corpus", "out", "model", "encoding", "mixed_precision", "seed", "verbose",
+    "print_fn",
+}  # fmt: skip
 # Positional arguments: not flags in the commands' error messages.
 _POSITIONALS = {"train": set(), "similar": {"word"}, "generate": {"prompt"}}
 # Renamed flags: old -> new (the old one still works, hidden from --help).
@@ -157,8 +164,11 @@ def _parser():
     )
     train.add_argument(
         "--corpus",
-        help="a text file, a folder or a quoted glob, one document per line "
-        "(default: the built-in Lee news corpus)",
+        help="a text file, a folder or a quoted glob, one document per line; or "
+        "a corpus name: " + ", ".join(datasets.corpus_names()) + ", or "
+        "gutenberg:ID / gutenberg:NAME for a Project Gutenberg book (e.g. "
+        "gutenberg:1342, gutenberg:austen-emma, gutenberg:classic; downloaded "
+        "once, then cached) (default: the built-in Lee news corpus)",
     )
     train.add_argument("--encoding", default="utf-8", help="corpus encoding")
     train.add_argument("--out", help="output folder (default: runs/MODEL)")
@@ -170,6 +180,13 @@ def _parser():
         if group is None:
             train.add_argument("--seed", type=int, default=0)
             train.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2))
+    train.add_argument(
+        "--mixed-precision",
+        action="store_true",
+        help="train with dtype policy mixed_float16 (float16 compute, float32 "
+        "weights, logits and loss, loss scaling): faster on a GPU with tensor "
+        "cores; saved with the model",
+    )
     train.add_argument("--lstm-units", type=int, help=argparse.SUPPRESS)
 
     similar = commands.add_parser(

@@ -17,6 +17,7 @@ RUN_FILES = [
     "history.json",
     "plots/history.png",
     "plots/embedding_pca.png",
+    "plots/similarity.png",
     "tensorboard/projector_config.pbtxt",
     "tensorboard/embedding/metadata.tsv",
 ]
@@ -99,8 +100,7 @@ def _fails_cleanly(argv, capsys, message):
 
 def test_bad_corpus_inputs(tmp_path, capsys):
     out = tmp_path / "out"
-    empty = tmp_path / "empty.txt"
-    empty.write_text("\n  \n", encoding="utf-8")
+    empty = datasets.data_path("fixtures", "corpus_blank.txt")
     _fails_cleanly(["train", "--corpus", str(empty), "--out", str(out)], capsys,
                    "has no words")  # fmt: skip
     _fails_cleanly(
@@ -114,12 +114,10 @@ def test_bad_corpus_inputs(tmp_path, capsys):
         capsys,
         "contains no text files",
     )
-    binary = tmp_path / "model.bin"
-    binary.write_bytes(b"\x00\x01\x02" * 100)
+    binary = datasets.data_path("fixtures", "corpus_binary.bin")
     _fails_cleanly(["train", "--corpus", str(binary), "--out", str(out)], capsys,
                    "looks binary")  # fmt: skip
-    latin = tmp_path / "latin.txt"
-    latin.write_bytes("le café est très bon\n".encode("latin-1"))
+    latin = datasets.data_path("fixtures", "corpus_latin1.txt")
     _fails_cleanly(["train", "--corpus", str(latin), "--out", str(out)], capsys,
                    "not valid utf-8")  # fmt: skip
     assert not out.exists()  # nothing written for a bad corpus
@@ -145,8 +143,7 @@ def test_bad_query_inputs(tmp_path, capsys):
                    "Did you mean: king")  # fmt: skip
     _fails_cleanly(["similar", "king", "--vectors", str(tmp_path / "no.txt")], capsys,
                    "no.txt")  # fmt: skip
-    corrupt = tmp_path / "model.keras"
-    corrupt.write_bytes(b"not a zip")
+    corrupt = datasets.data_path("fixtures", "model_corrupt.keras")
     _fails_cleanly(["generate", "hi", "--model", str(corrupt)], capsys, "corrupt")
 
 

@@ -74,7 +74,7 @@ def _check_written(result):
     np.testing.assert_allclose(
         model.get_embeddings(), result.model.get_embeddings(), rtol=1e-6
     )
-    for name in ("history_plot", "embedding_plot"):
+    for name in ("history_plot", "embedding_plot", "similarity_plot"):
         with open(result.paths[name], "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n"
 

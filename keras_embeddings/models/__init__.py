@@ -8,6 +8,30 @@ export, the projector and the plots read; each accepts `vocabulary=` and
 `dtype=` (`"float64"`, `"mixed_float16"`, ...). Their losses are in
 `models.losses`, the masked model's accuracy in `models.metrics`.
 
+Mixed precision (for GPUs with tensor cores): `dtype="mixed_float16"` on a
+model, or `keras.config.set_dtype_policy("mixed_float16")` before building
+it, keeps the weights in float32 and computes in float16; every model
+returns its logits (scores) in float32 and its loss computes in float32, as
+Keras' mixed precision guide asks, and `compile()` wraps the optimizer in a
+`keras.optimizers.LossScaleOptimizer` (Keras does it), with the exact sparse
+steps of `optimizers.sum_duplicate_slices` kept. The policy is saved in
+`.keras` files. `keras-embeddings train --mixed-precision` does the same for
+the CLI's model.
+
+```python
+>>> import keras
+>>> import numpy as np
+>>> from keras_embeddings.models import NextTokenModel
+>>> model = NextTokenModel(vocabulary_size=6, embedding_dim=8, hidden_dim=8,
+...                        dtype="mixed_float16")
+>>> model.compile()
+>>> logits = model(np.array([[1, 2, 3, 0]]))
+>>> model.embedding.compute_dtype, keras.backend.standardize_dtype(logits.dtype)
+('float16', 'float32')
+>>> type(model.optimizer).__name__
+'LossScaleOptimizer'
+```
+
 `superincreasing_detector` is the exception: a hard-coded network of
 neurons (no embedding), from the neuron-to-layer lab.
 

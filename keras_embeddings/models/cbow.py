@@ -64,6 +64,7 @@ from keras_embeddings.models._contract import (
     EmbeddingModelMixin,
     check_vocabulary,
 )
+from keras_embeddings.models._mixed_precision import float32_outputs
 from keras_embeddings.models.losses import (  # its old import path
     MeanSparseCrossentropy as MeanSparseCrossentropy,
 )
@@ -213,6 +214,7 @@ class CBOW(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
         relu = _notebook_relu if self.backprop == "notebook" else ops.relu
         h = relu(z1)  # (batch, N)
         z2 = affine(h, self.logits)  # (batch, V): h W2ᵀ + b2, float64 kept
+        z2 = float32_outputs(z2)  # mixed precision: float16 logits -> float32
         return z1, h, z2
 
     def call(self, inputs):

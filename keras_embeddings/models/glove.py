@@ -47,6 +47,7 @@ from keras_embeddings.models._contract import (
     EmbeddingModelMixin,
     check_vocabulary,
 )
+from keras_embeddings.models._mixed_precision import float32_outputs
 from keras_embeddings.models.losses import (  # its old import path
     SumSquaredError as SumSquaredError,
 )
@@ -191,13 +192,14 @@ class GloVe(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
             # in float32 (Keras' type promotion maps float64 to float32 off
             # TensorFlow); einsum keeps the dtype on every backend.
             score = ops.einsum("bd,vd->bv", w_i, self.w_tilde)  # (batch, V)
-            return score + ops.take(self.b, inputs)[:, None] + self.b_tilde[None, :]
+            score = score + ops.take(self.b, inputs)[:, None] + self.b_tilde[None, :]
+            return float32_outputs(score)  # (batch, V)
         first, second = inputs[:, 0], inputs[:, 1]  # (batch,) each
         w_i = ops.take(self.w, first, axis=0)  # (batch, embedding_dim)
         w_j = ops.take(self.w_tilde, second, axis=0)  # (batch, embedding_dim)
         score = ops.sum(w_i * w_j, axis=-1)  # (batch,)
         score = score + ops.take(self.b, first) + ops.take(self.b_tilde, second)
-        return score[:, None]  # (batch, 1)
+        return float32_outputs(score[:, None])  # (batch, 1)
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) == 1:

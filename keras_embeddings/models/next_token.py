@@ -14,6 +14,19 @@ right-padded contexts (`datasets.next_token_dataset`, and
 the LSTM state through unchanged, so left and right padding give the same
 predictions; only the speed on a GPU differs.
 
+The LSTM meets every condition of Keras' cuDNN kernel (Keras 3.15,
+`keras.src.backend.tensorflow.rnn.cudnn_ok` and `LSTM.inner_loop`):
+`activation="tanh"`, `recurrent_activation="sigmoid"`, `use_bias=True`,
+`unroll=False`, `recurrent_dropout=0` and `use_cudnn="auto"` (all set
+explicitly), and its masks are right-padded with at least one real word per
+row (a fully masked row would fail cuDNN's mask check). On TensorFlow with a
+GPU it then runs cuDNN (and `jit_compile` stays off: cuDNN ops are not XLA's);
+JAX and PyTorch use cuDNN only for unmasked inputs, so with the padding mask
+they run Keras' generic loop. `benchmarks/gpu.py` reports which kernel ran.
+
+Mixed precision: `NextTokenModel(..., dtype="mixed_float16")` keeps float32
+weights, computes in float16 and returns float32 logits (see `models`).
+
 Taught in `tutorials/04_next_token_lstm.py`.
 """
 
@@ -23,7 +36,11 @@ import keras
 from keras import layers
 
 from keras_embeddings._deprecation import renamed
-from keras_embeddings._validation import optional_positive_int, positive_int
+from keras_embeddings._validation import (
+    boolean,
+    optional_positive_int,
+    positive_int,
+)
 from keras_embeddings.errors import InvalidInputError, MissingInputError
 from keras_embeddings.models._contract import EmbeddingModelMixin
 from keras_embeddings.models._generation import (
@@ -31,6 +48,8 @@ from keras_embeddings.models._generation import (
     check_dropout,
     check_vocabulary,
 )
+from keras_embeddings.models._initial_table import initial_table
+from keras_embeddings.models._mixed_precision import float32_outputs
 
 __all__ = ["NextTokenModel", "load_model"]
 
@@ -55,6 +74,15 @@ class NextTokenModel(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mod
             (`vocabulary[0]` is the padding entry); needed for text prompts.
         oov_token: str or None, the out-of-vocabulary word in `vocabulary`;
             never generated.
+        embeddings_initializer: the initial embedding table: None (Keras'
+            `"uniform"`), a Keras initializer, or a pretrained matrix
+            `(vocabulary_size, embedding_dim)` whose row `i` is id `i` (a
+            NumPy array, `keras.initializers.Constant(matrix)` or a built
+            `keras.layers.Embedding`, e.g. from `export.to_keras_embedding`).
+            A matrix is saved with the weights, not in `get_config()`.
+        trainable_embeddings: bool, False freezes the table (pretrained
+            vectors stay as given while the rest trains), True (default)
+            fine-tunes it.
         **kwargs: base `Model` arguments (`name`, `dtype`: e.g.
             `"mixed_float16"` or `"float64"`, used by every layer).
 
@@ -62,7 +90,8 @@ class NextTokenModel(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mod
         int tensor `(batch, sequence_length)`, 0 = padding (right padding).
 
     Output shape:
-        `(batch, vocabulary_size)` logits of the next id.
+        `(batch, vocabulary_size)` logits of the next id (float32 under a
+        mixed float16/bfloat16 policy).
 
     Example:
 
@@ -93,6 +122,8 @@ class NextTokenModel(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mod
         sequence_length=None,
         vocabulary=None,
         oov_token=None,
+        embeddings_initializer=None,
+        trainable_embeddings=True,
         **kwargs,
     ):
         hidden_dim = renamed(
@@ -107,16 +138,36 @@ class NextTokenModel(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mod
         self.vocabulary, self.oov_token = check_vocabulary(
             vocabulary, oov_token, self.vocabulary_size
         )
+        initializer, self._embeddings_initializer_config = initial_table(
+            embeddings_initializer, self.vocabulary_size, self.embedding_dim
+        )
+        self.trainable_embeddings = boolean(
+            "trainable_embeddings", trainable_embeddings
+        )
         self._check_dtype()
         policy = self.dtype_policy
         self.embedding = layers.Embedding(
             self.vocabulary_size,
             self.embedding_dim,
+            embeddings_initializer=initializer,
+            trainable=self.trainable_embeddings,
             mask_zero=True,
             dtype=policy,
             name="embedding",
         )
-        self.lstm = layers.LSTM(self.hidden_dim, dtype=policy, name="lstm")
+        # Keras' cuDNN conditions (`keras.src.backend.tensorflow.rnn.cudnn_ok`),
+        # spelled out: see the module docstring.
+        self.lstm = layers.LSTM(
+            self.hidden_dim,
+            activation="tanh",
+            recurrent_activation="sigmoid",
+            use_bias=True,
+            recurrent_dropout=0.0,
+            unroll=False,
+            use_cudnn="auto",
+            dtype=policy,
+            name="lstm",
+        )
         self.dropout = layers.Dropout(self.dropout_rate, dtype=policy, name="dropout")
         self.logits = layers.Dense(self.vocabulary_size, dtype=policy, name="logits")
 
@@ -143,7 +194,7 @@ class NextTokenModel(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mod
         mask = self.embedding.compute_mask(inputs)  # (batch, length)
         x = self.lstm(x, mask=mask, training=training)  # (batch, hidden_dim)
         x = self.dropout(x, training=training)
-        return self.logits(x)  # (batch, vocabulary_size)
+        return float32_outputs(self.logits(x))  # (batch, vocabulary_size)
 
     def _build_for_embeddings(self):
         self.build((None, self.sequence_length))
@@ -161,6 +212,8 @@ class NextTokenModel(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mod
             "sequence_length": self.sequence_length,
             "vocabulary": self.vocabulary,
             "oov_token": self.oov_token,
+            "embeddings_initializer": self._embeddings_initializer_config,
+            "trainable_embeddings": self.trainable_embeddings,
         }
 
 

@@ -54,6 +54,8 @@ from keras_embeddings.datasets.masking import (
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
 from keras_embeddings.models._contract import EmbeddingModelMixin, check_vocabulary
+from keras_embeddings.models._initial_table import initial_table
+from keras_embeddings.models._mixed_precision import float32_outputs
 from keras_embeddings.models.metrics import (  # its old import path
     MaskedSparseCategoricalAccuracy as MaskedSparseCategoricalAccuracy,
 )
@@ -93,6 +95,17 @@ class NGramLanguageModel(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model)
             for the embedding table and both weight matrices (biases start at
             zero). The assignment's `init_wt=0.01` is
             `keras.initializers.RandomNormal(stddev=0.01)`.
+        embeddings_initializer: the initial embedding table, overriding
+            `initializer` for it: None (`initializer`, else Keras'
+            `"uniform"`), a Keras initializer, or a pretrained matrix
+            `(vocabulary_size, embedding_dim)` whose row `i` is id `i` (a
+            NumPy array, `keras.initializers.Constant(matrix)` or a built
+            `keras.layers.Embedding`, e.g. from `export.to_keras_embedding`
+            with `padding_id=None`). A matrix is saved with the weights, not
+            in `get_config()`.
+        trainable_embeddings: bool, False freezes the table (pretrained
+            vectors stay as given while the rest trains), True (default)
+            fine-tunes it.
         vocabulary: list of `vocabulary_size` str or None, the word of each
             id (`get_vocabulary()`, used by export); for the masked model
             entry 0 is `"[MASK]"` (`load_csc321(...).vocabulary` fits both).
@@ -150,6 +163,8 @@ class NGramLanguageModel(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model)
         dropout=0.0,
         initializer=None,
         vocabulary=None,
+        embeddings_initializer=None,
+        trainable_embeddings=True,
         **kwargs,
     ):
         owner = "NGramLanguageModel"
@@ -178,12 +193,23 @@ class NGramLanguageModel(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model)
             None if initializer is None else keras.initializers.get(initializer)
         )
         self.vocabulary = check_vocabulary(vocabulary, self.vocabulary_size)
+        table, self._embeddings_initializer_config = initial_table(
+            embeddings_initializer, self.vocabulary_size, self.embedding_dim
+        )
+        self.trainable_embeddings = boolean(
+            "trainable_embeddings", trainable_embeddings
+        )
         dtype = self.dtype_policy
         self._check_dtype()
         self.embedding = layers.Embedding(
             self.vocabulary_size,
             self.embedding_dim,
-            embeddings_initializer=self._weight_initializer("uniform"),
+            embeddings_initializer=(
+                self._weight_initializer("uniform")
+                if embeddings_initializer is None
+                else table
+            ),
+            trainable=self.trainable_embeddings,
             dtype=dtype,
             name="embedding",
         )
@@ -249,7 +275,7 @@ class NGramLanguageModel(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model)
         if self.masked:
             # Unit j + n*V scores word j at position n.
             x = ops.reshape(x, (batch, self.sequence_length, self.vocabulary_size))
-        return x
+        return float32_outputs(x)
 
     def compute_output_shape(self, input_shape):
         if self.masked:
@@ -385,6 +411,8 @@ class NGramLanguageModel(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model)
                 else keras.initializers.serialize(self.initializer)
             ),
             "vocabulary": self.vocabulary,
+            "embeddings_initializer": self._embeddings_initializer_config,
+            "trainable_embeddings": self.trainable_embeddings,
         }
 
     @classmethod

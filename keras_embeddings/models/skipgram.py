@@ -58,6 +58,7 @@ from keras_embeddings.models._contract import (
     EmbeddingModelMixin,
     check_vocabulary,
 )
+from keras_embeddings.models._mixed_precision import float32_outputs
 from keras_embeddings.models.losses import (  # their old import path
     NegativeSamplingLoss as NegativeSamplingLoss,
 )
@@ -142,7 +143,7 @@ class _Word2Vec(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
         v = self.context_embedding(positive)  # (batch, dim)
         logits = ops.sum(u * v, axis=-1, keepdims=True)  # (batch, 1)
         if negative_ids is None:
-            return logits
+            return float32_outputs(logits)  # float32 under mixed precision too
         self._check_ids(negative_ids, "the negative ids", 2, "(rows, negatives)")
         if negative_ids.shape[-1] != self.negatives:
             raise InvalidInputError(
@@ -165,7 +166,7 @@ class _Word2Vec(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
         grouped = ops.reshape(u, (rows, -1, self.embedding_dim))  # (rows, g, dim)
         scores = ops.matmul(grouped, ops.transpose(n, (0, 2, 1)))  # (rows, g, k)
         scores = ops.reshape(scores, (-1, self.negatives))  # (batch, k)
-        return ops.concatenate([logits, scores], axis=-1)
+        return float32_outputs(ops.concatenate([logits, scores], axis=-1))
 
     def compile(
         self,

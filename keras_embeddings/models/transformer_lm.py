@@ -41,6 +41,8 @@ from keras_embeddings.models._generation import (
     check_vocabulary,
     no_autograd,
 )
+from keras_embeddings.models._initial_table import initial_table
+from keras_embeddings.models._mixed_precision import float32_outputs
 
 __all__ = ["TransformerLM"]
 
@@ -72,6 +74,16 @@ class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mode
             (`vocabulary[0]` is the padding entry); needed for text prompts.
         oov_token: str or None, the out-of-vocabulary word in `vocabulary`;
             never generated.
+        embeddings_initializer: the initial token embedding table: None
+            (keras-hub's `"uniform"`), a Keras initializer, or a pretrained
+            matrix `(vocabulary_size, embedding_dim)` whose row `i` is id `i`
+            (a NumPy array, `keras.initializers.Constant(matrix)` or a built
+            `keras.layers.Embedding`, e.g. from `export.to_keras_embedding`).
+            The position embedding keeps its own initializer. A matrix is
+            saved with the weights, not in `get_config()`.
+        trainable_embeddings: bool, False freezes the token table (with
+            `tie_weights=True`, the output layer too), True (default)
+            fine-tunes it.
         **kwargs: base `Model` arguments (`name`, `dtype`: e.g.
             `"mixed_float16"` or `"float64"`, used by every layer).
 
@@ -86,7 +98,8 @@ class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mode
         0 = padding (right padding).
 
     Output shape:
-        `(batch, vocabulary_size)` logits of the id after the last real token.
+        `(batch, vocabulary_size)` logits of the id after the last real token
+        (float32 under a mixed float16/bfloat16 policy).
 
     Example:
 
@@ -121,6 +134,8 @@ class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mode
         tie_weights=False,
         vocabulary=None,
         oov_token=None,
+        embeddings_initializer=None,
+        trainable_embeddings=True,
         **kwargs,
     ):
         import keras_hub
@@ -142,6 +157,12 @@ class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mode
         self.vocabulary, self.oov_token = check_vocabulary(
             vocabulary, oov_token, self.vocabulary_size
         )
+        token_initializer, self._embeddings_initializer_config = initial_table(
+            embeddings_initializer, self.vocabulary_size, self.embedding_dim
+        )
+        self.trainable_embeddings = boolean(
+            "trainable_embeddings", trainable_embeddings
+        )
         self._check_dtype()
         policy = self.dtype_policy
         self.embedding = keras_hub.layers.TokenAndPositionEmbedding(
@@ -152,6 +173,12 @@ class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mode
             dtype=policy,
             name="embedding",
         )
+        # keras-hub gives both tables one initializer; only the token table
+        # takes the given one (set before the table is built).
+        token_embedding = self.embedding.token_embedding
+        if embeddings_initializer is not None:
+            token_embedding.embeddings_initializer = token_initializer
+        token_embedding.trainable = self.trainable_embeddings
         self.decoder_blocks = [
             keras_hub.layers.TransformerDecoder(
                 intermediate_dim=self.intermediate_dim,
@@ -197,8 +224,8 @@ class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mode
         last = ops.max(ops.where(mask, positions[None, :], 0), axis=1)  # (batch,)
         x = ops.take_along_axis(x, last[:, None, None], axis=1)[:, 0]
         if self.tie_weights:
-            return self.embedding.token_embedding(x, reverse=True)
-        return self.logits(x)  # (batch, vocabulary_size)
+            return float32_outputs(self.embedding.token_embedding(x, reverse=True))
+        return float32_outputs(self.logits(x))  # (batch, vocabulary_size)
 
     def _build_for_embeddings(self):
         # keras-hub's blocks build on their first call: build by calling.
@@ -287,4 +314,6 @@ class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mode
             "tie_weights": self.tie_weights,
             "vocabulary": self.vocabulary,
             "oov_token": self.oov_token,
+            "embeddings_initializer": self._embeddings_initializer_config,
+            "trainable_embeddings": self.trainable_embeddings,
         }

@@ -5,12 +5,13 @@ public entry points.
 """
 
 import dataclasses
+import glob
 import json
 import os
 import time
 
 from keras_embeddings._validation import optional_positive_int, positive_int
-from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.errors import InvalidInputError, MissingInputError
 
 # The files every recipe writes into its output folder.
 OUTPUT_FILES = {
@@ -19,6 +20,7 @@ OUTPUT_FILES = {
     "history": "history.json",
     "history_plot": os.path.join("plots", "history.png"),
     "embedding_plot": os.path.join("plots", "embedding_pca.png"),
+    "similarity_plot": os.path.join("plots", "similarity.png"),
     "tensorboard": "tensorboard",
 }
 
@@ -37,8 +39,9 @@ class TrainingResult:
         tokenizer: the fitted `text.Tokenizer`.
         out: str, the output folder.
         paths: dict name -> path of each output: `"model"`, `"vectors"`,
-            `"history"`, `"history_plot"`, `"embedding_plot"` and
-            `"tensorboard"` (the log folder, with the projector files).
+            `"history"`, `"history_plot"`, `"embedding_plot"` (the map),
+            `"similarity_plot"` (the heatmap) and `"tensorboard"` (the log
+            folder, with the projector files).
         neighbours: dict word -> list of `(word, cosine similarity)`, the
             nearest neighbours printed for a few frequent words.
         generated: str or None, the greedy continuation of the prompt
@@ -95,7 +98,9 @@ def output_folder(out, default_name):
 
 
 def load_texts(corpus, encoding):
-    """`(name, documents)` of a path or glob, a list of str, or None (built in)."""
+    """`(name, documents)` of a path or glob, a corpus name
+    (`datasets.list_corpora()`, `"gutenberg:ID"`), a list of str, or None
+    (built in). A path that exists wins over a name."""
     from keras_embeddings import datasets
     from keras_embeddings.text import read_corpus
 
@@ -110,11 +115,29 @@ def load_texts(corpus, encoding):
         return f"the {len(corpus)} documents given", list(corpus)
     if not isinstance(corpus, (str, os.PathLike)):
         raise InvalidInputError(
-            "`corpus` must be a text file, a folder or a glob (str), a list of "
-            f"str documents, or None (the built-in corpus). Received: corpus={corpus!r:.80}"
+            "`corpus` must be a text file, a folder, a glob or a corpus name "
+            "(str), a list of str documents, or None (the built-in corpus). "
+            f"Received: corpus={corpus!r:.80}"
         )
     corpus = os.fspath(corpus)
+    if not os.path.exists(corpus) and not glob.has_magic(corpus):
+        return corpus, named_corpus(corpus)
     return corpus, list(read_corpus(corpus, encoding=encoding))
+
+
+def named_corpus(name):
+    """The documents of a corpus name; a clear error for any other string."""
+    from keras_embeddings import datasets
+
+    if name in datasets.corpus_names() or name.startswith(datasets.GUTENBERG_PREFIX):
+        return datasets.load_corpus(name)
+    raise MissingInputError(
+        f"Corpus {name!r} does not exist: it is neither a file, a folder or a "
+        "glob, nor a corpus name. Pass a path, or one of the names "
+        f"{', '.join(datasets.corpus_names())}, or gutenberg:ID / gutenberg:NAME "
+        "(a Project Gutenberg book id such as gutenberg:1342, or a name such "
+        "as gutenberg:austen-emma)."
+    )
 
 
 def fit_tokenizer(texts, corpus_name, vocabulary_size, min_count, oov_token):
@@ -173,8 +196,8 @@ def tokenized_corpus(corpus, encoding, vocabulary_size, min_count, oov_token):
 
 def finish(corpus, out, model, history, word_vectors, print_fn, started, prompt=None):
     """Write the outputs, print the summary, return the `TrainingResult`."""
-    paths = write_outputs(out, model, history, word_vectors)
     found = neighbours(corpus.tokenizer, word_vectors)
+    paths = write_outputs(out, model, history, word_vectors, found)
     print_fn(
         f"\nWrote {out}: model.keras, vectors.txt, history.json, plots/, tensorboard/"
     )
@@ -219,8 +242,13 @@ def neighbours(tokenizer, word_vectors, count=5, topn=5):
     }
 
 
-def write_outputs(out, model, history, word_vectors):
-    """Write model, vectors, history and plots into `out`; return their paths."""
+def write_outputs(out, model, history, word_vectors, found=None):
+    """Write model, vectors, history and plots into `out`; return their paths.
+
+    The map (150 most frequent words) colours and labels each word of
+    `found` (see `neighbours`) with its 3 nearest neighbours; the heatmap
+    compares those words with their 2 nearest neighbours.
+    """
     from keras_embeddings import export, plots
     from keras_embeddings.io_utils import atomic_open, atomic_path
 
@@ -232,8 +260,31 @@ def write_outputs(out, model, history, word_vectors):
         json.dump({k: [float(v) for v in vs] for k, vs in history.history.items()}, f)
     os.makedirs(os.path.join(out, "plots"), exist_ok=True)
     plots.plot_history(history, path=paths["history_plot"])
-    plots.plot_embedding_2d(word_vectors, path=paths["embedding_plot"], max_words=150)
+    groups, compared = plot_words(word_vectors, found or {})
+    plots.plot_embedding_2d(
+        word_vectors, path=paths["embedding_plot"], max_words=150, groups=groups
+    )
+    plots.plot_similarity_heatmap(word_vectors, compared, path=paths["similarity_plot"])
     return paths
+
+
+def plot_words(word_vectors, found):
+    """`(groups, words)`: the map's groups and the heatmap's words.
+
+    Each word of `found` (word -> its `(neighbour, similarity)` list) with
+    its 3 nearest neighbours is a group (a word in the first group only);
+    the heatmap compares each with its 2 nearest neighbours, or the 10 most
+    frequent words when nothing was found.
+    """
+    groups, seen = {}, set()
+    for word, pairs in found.items():
+        if word in seen:
+            continue
+        members = [word] + [w for w, _ in pairs[:3] if w not in seen]
+        seen.update(members)
+        groups[word] = members
+    compared = [w for word, pairs in found.items() for w in [word, *dict(pairs[:2])]]
+    return groups, list(dict.fromkeys(compared)) or list(word_vectors)[:10]
 
 
 def quiet(*args, **kwargs):

@@ -17,6 +17,10 @@ from keras_embeddings.pipelines._common import (
     quiet,
     tokenized_corpus,
 )
+from keras_embeddings.pipelines._mixed_precision import (
+    describe_precision,
+    model_dtype,
+)
 
 __all__ = ["train_next_token"]
 
@@ -38,6 +42,7 @@ def train_next_token(
     patience=2,
     validation_split=0.1,
     prompt="the government",
+    mixed_precision=False,
     seed=0,
     verbose=1,
     print_fn=print,
@@ -53,7 +58,7 @@ def train_next_token(
         model.keras      the trained model (`keras.saving.load_model`)
         vectors.txt      the word vectors, word2vec text format (no `<unk>`)
         history.json     the loss and metric curves
-        plots/           history.png, embedding_pca.png
+        plots/           history.png, embedding_pca.png, similarity.png
         tensorboard/     scalars and the embedding projector
 
     Every argument is checked, and the corpus read and tokenized, before
@@ -62,7 +67,9 @@ def train_next_token(
 
     Args:
         corpus: a text file, a folder or a glob (str or path-like), one
-            document per line; or a list of str documents; None: the built-in
+            document per line; a corpus name (`datasets.list_corpora()`,
+            e.g. `"five-sentences"`, `"gutenberg:1342"`; a path that
+            exists wins); or a list of str documents; None: the built-in
             Lee news corpus (`datasets.load_builtin_corpus`).
         out: str or path-like, the output folder (created); None:
             `runs/next-token`.
@@ -81,6 +88,10 @@ def train_next_token(
         validation_split: float in [0, 1), the share of windows held out
             (the corpus's end); 0 monitors the training loss.
         prompt: str, continued greedily by 12 words after training.
+        mixed_precision: bool, build the model with `dtype="mixed_float16"`
+            (float16 compute, float32 weights, logits and loss, loss
+            scaling: up to several times faster on a GPU with tensor cores).
+            Only the model's policy is set, never the global one.
         seed: int >= 0, seeds Keras, NumPy and the shuffling.
         verbose: 0, 1 or 2, `fit`'s progress output.
         print_fn: callable taking a str, prints the summary lines (corpus,
@@ -122,6 +133,7 @@ def train_next_token(
     number("dropout", dropout, 0, 1, high_open=True)
     positive_int("patience", patience, minimum=0)
     number("validation_split", validation_split, 0, 1, high_open=True)
+    dtype = model_dtype(mixed_precision)
     if not isinstance(prompt, str):
         raise InvalidInputError(f"`prompt` must be a str. Received: prompt={prompt!r}")
     out = output_folder(out, "next-token")
@@ -150,12 +162,14 @@ def train_next_token(
         sequence_length=sequence_length,
         vocabulary=vocabulary,
         oov_token="<unk>",
+        dtype=dtype,
     )
     out = ensure_writable_dir(out, "out")  # after every check: no empty folder
     print_fn(
         f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
         f"words, vocabulary {len(vocabulary)} (ids; 0 = padding, 1 = <unk>)."
     )
+    print_fn(describe_precision(model))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     history = model.fit(
         train_ds,

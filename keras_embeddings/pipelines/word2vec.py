@@ -19,6 +19,10 @@ from keras_embeddings.pipelines._common import (
     quiet,
     tokenized_corpus,
 )
+from keras_embeddings.pipelines._mixed_precision import (
+    describe_precision,
+    model_dtype,
+)
 
 __all__ = ["train_word2vec"]
 
@@ -40,6 +44,7 @@ def train_word2vec(
     window_size=WORD2VEC_DEFAULTS["window_size"],
     negatives=WORD2VEC_DEFAULTS["negatives"],
     sample=WORD2VEC_DEFAULTS["sample"],
+    mixed_precision=False,
     seed=0,
     verbose=1,
     print_fn=print,
@@ -58,7 +63,9 @@ def train_word2vec(
 
     Args:
         corpus: a text file, a folder or a glob (str or path-like), one
-            document per line; or a list of str documents; None: the built-in
+            document per line; a corpus name (`datasets.list_corpora()`,
+            e.g. `"five-sentences"`, `"gutenberg:1342"`; a path that
+            exists wins); or a list of str documents; None: the built-in
             Lee news corpus.
         out: str or path-like, the output folder; None: `runs/<model>`.
         model: `"skipgram"` (`models.SkipGram`) or `"cbow"`
@@ -78,6 +85,9 @@ def train_word2vec(
             word; each center draws its window from `1..window_size`.
         negatives: int, negative words per example.
         sample: float >= 0, the subsampling threshold (0 keeps every word).
+        mixed_precision: bool, build the model with `dtype="mixed_float16"`
+            (float16 compute, float32 weights and loss, loss scaling); only
+            the model's policy is set, never the global one.
         seed: int >= 0, seeds Keras, NumPy and the batches.
         verbose: 0, 1 or 2, `fit`'s progress output.
         print_fn: callable taking a str, prints the summary lines (corpus,
@@ -118,6 +128,7 @@ def train_word2vec(
     positive_int("window_size", window_size)
     positive_int("negatives", negatives)
     number("sample", sample, low=0)
+    dtype = model_dtype(mixed_precision)
     out = output_folder(out, model_name)
     corpus = tokenized_corpus(corpus, encoding, vocabulary_size, min_count, None)
 
@@ -149,6 +160,7 @@ def train_word2vec(
         embedding_dim=embedding_dim,
         negatives=negatives,
         vocabulary=vocabulary,
+        dtype=dtype,
     )
     out = ensure_writable_dir(out, "out")  # after every check: no empty folder
     steps = int(dataset.cardinality())
@@ -157,6 +169,7 @@ def train_word2vec(
         f"words of {len(vocabulary) - 1} words seen at least {min_count} times "
         "(id 0 = padding)."
     )
+    print_fn(describe_precision(model))
     model.compile(learning_rate=learning_rate, decay_steps=epochs * steps)
     log_dir = os.path.join(out, "tensorboard")
     fit_started = time.perf_counter()
