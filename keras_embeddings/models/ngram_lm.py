@@ -35,7 +35,6 @@ Taught in `tutorials/08_neural_language_model.py`.
 """
 
 import keras
-import numpy as np
 from keras import layers, ops
 
 from keras_embeddings._deprecation import renamed
@@ -52,6 +51,7 @@ from keras_embeddings.datasets.masking import (
     sample_input_mask as sample_input_mask,
 )
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models._classic_params import ClassicParamsMixin
 from keras_embeddings.models._compile import CompileDefaultsMixin
 from keras_embeddings.models._contract import EmbeddingModelMixin, check_vocabulary
 from keras_embeddings.models._initial_table import initial_table
@@ -64,7 +64,9 @@ __all__ = ["CLASSIC_PARAM_NAMES", "NGramLanguageModel"]
 
 
 @keras.saving.register_keras_serializable(package="keras_embeddings")
-class NGramLanguageModel(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
+class NGramLanguageModel(
+    EmbeddingModelMixin, ClassicParamsMixin, CompileDefaultsMixin, keras.Model
+):
     """Neural n-gram language model (Bengio et al., 2003), next-word or masked.
 
     Each context word is looked up in one embedding table; the
@@ -315,78 +317,6 @@ class NGramLanguageModel(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model)
     def _embedding_tables(self):
         # Row i is word id i's vector; in the masked model row 0 is [MASK].
         return self.embedding.embeddings, None
-
-    # -------------------------------------------------- the assignment's dict
-
-    def _classic_shapes(self):
-        n, v = self.sequence_length, self.vocabulary_size
-        outputs = n * v if self.masked else v
-        return {
-            "word_embedding_weights": (v, self.embedding_dim),
-            "embed_to_hid_weights": (self.hidden_dim, n * self.embedding_dim),
-            "hid_to_output_weights": (outputs, self.hidden_dim),
-            "hid_bias": (self.hidden_dim,),
-            "output_bias": (outputs,),
-        }
-
-    def set_classic_params(self, params):
-        """Load the CSC321 assignment's parameter dict into the model.
-
-        The assignment computes `h = sigmoid(e @ embed_to_hid_weights.T +
-        hid_bias)` and `z = h @ hid_to_output_weights.T + output_bias`, so the
-        two weight matrices are the transposes of the Dense kernels; the
-        embedding table is used as is.
-
-        Args:
-            params: dict with `word_embedding_weights` (V, D),
-                `embed_to_hid_weights` (H, N*D), `hid_to_output_weights`
-                (V, H), or (N*V, H) when masked, `hid_bias` (H,) and
-                `output_bias` (V,) or (N*V,). Other keys (the `.pk` file's
-                `vocab`) are ignored.
-
-        Raises:
-            InvalidInputError: a key is missing or an array has the wrong shape.
-        """
-        if not hasattr(params, "keys"):
-            raise InvalidInputError(
-                "`params` must be a dict of the assignment's arrays "
-                f"{list(CLASSIC_PARAM_NAMES)}. Received: {type(params).__name__}"
-            )
-        missing = [name for name in CLASSIC_PARAM_NAMES if name not in params]
-        if missing:
-            raise InvalidInputError(
-                f"`params` lacks {missing}; it needs {list(CLASSIC_PARAM_NAMES)}."
-            )
-        expected = self._classic_shapes()
-        arrays = {}
-        for name in CLASSIC_PARAM_NAMES:
-            array = np.asarray(params[name])
-            if array.shape != expected[name]:
-                raise InvalidInputError(
-                    f"`params['{name}']` must have shape {expected[name]} for this "
-                    f"model ({self._describe()}). Received shape {array.shape}"
-                )
-            arrays[name] = array
-        if not self.built:
-            self._build_for_embeddings()
-        self.embedding.embeddings.assign(arrays["word_embedding_weights"])
-        self.hidden.kernel.assign(arrays["embed_to_hid_weights"].T)
-        self.hidden.bias.assign(arrays["hid_bias"])
-        self.logits.kernel.assign(arrays["hid_to_output_weights"].T)
-        self.logits.bias.assign(arrays["output_bias"])
-
-    def get_classic_params(self):
-        """The weights as the assignment's parameter dict (NumPy arrays)."""
-        if not self.built:
-            self._build_for_embeddings()
-        weight = ops.convert_to_numpy
-        return {
-            "word_embedding_weights": weight(self.embedding.embeddings),
-            "embed_to_hid_weights": weight(self.hidden.kernel).T.copy(),
-            "hid_to_output_weights": weight(self.logits.kernel).T.copy(),
-            "hid_bias": weight(self.hidden.bias),
-            "output_bias": weight(self.logits.bias),
-        }
 
     def _describe(self):
         return (
