@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.errors import InvalidInputError, UnknownWordError
 
 
 def words_and_matrix(word_vectors, argument="word_vectors"):
@@ -38,3 +38,21 @@ def words_and_matrix(word_vectors, argument="word_vectors"):
             f"`{argument}` is empty; it needs at least one word and its vector."
         )
     return words, matrix
+
+
+def rows_of(words, all_words, matrix):
+    """The rows of `matrix` for `words`, each at its word's first index in
+    `all_words` (a word -> vector dict has one); `UnknownWordError` for a
+    word that is not there.
+
+    >>> import numpy as np
+    >>> rows_of(["b"], ["a", "b"], np.array([[1.0], [2.0]]))
+    array([[2.]])
+    """
+    index = {}
+    for i, word in enumerate(all_words):
+        index.setdefault(word, i)
+    for word in words:
+        if word not in index:
+            raise UnknownWordError(word, all_words)
+    return matrix[[index[word] for word in words]]

@@ -40,8 +40,8 @@ from keras_embeddings._validation import (
     optional_positive_int,
     positive_int,
 )
-from keras_embeddings._word_vectors import words_and_matrix
-from keras_embeddings.errors import InvalidInputError, UnknownWordError
+from keras_embeddings._word_vectors import rows_of, words_and_matrix
+from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.plots._figure import new_figure, save
 from keras_embeddings.plots._labels import place_labels, spread_subset
 
@@ -188,13 +188,7 @@ def plot_embedding_2d(
         labels = list(dict.fromkeys(_word_list("labels", labels)))
     extra = [*group_of, *(labels or ())]
     words = list(words) + [w for w in dict.fromkeys(extra) if w not in set(words)]
-    index = {}
-    for i, word in enumerate(all_words):
-        index.setdefault(word, i)
-    for word in words:
-        if word not in index:
-            raise UnknownWordError(word, all_words)
-    coords = project_2d(matrix[[index[word] for word in words]], method)  # (n, 2)
+    coords = project_2d(rows_of(words, all_words, matrix), method)  # (n, 2)
     position = {word: i for i, word in reversed(list(enumerate(words)))}
     if labels is None:
         first = [position[word] for word in group_of]

@@ -21,8 +21,8 @@ Example:
 import numpy as np
 import seaborn as sns
 
-from keras_embeddings._word_vectors import words_and_matrix
-from keras_embeddings.errors import InvalidInputError, UnknownWordError
+from keras_embeddings._word_vectors import rows_of, words_and_matrix
+from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.plots._figure import new_figure, save
 
 __all__ = ["plot_similarity_heatmap"]
@@ -74,13 +74,7 @@ def plot_similarity_heatmap(word_vectors, words, path=None):
             f"`words` must be a non-empty list of words. Received: words={words!r:.80}"
         )
     all_words, matrix = words_and_matrix(word_vectors)
-    index = {}
-    for i, word in enumerate(all_words):
-        index.setdefault(word, i)
-    for word in words:
-        if word not in index:
-            raise UnknownWordError(word, all_words)
-    rows = matrix[[index[word] for word in words]].astype(np.float64)  # (n, dim)
+    rows = rows_of(words, all_words, matrix).astype(np.float64)  # (n, dim)
     norms = np.linalg.norm(rows, axis=1)
     if np.any(norms == 0):
         zero = words[int(np.argmin(norms))]
