@@ -89,6 +89,14 @@ def test_similar_and_generate_commands(trained_run, capsys):
     assert code == 0 and printed[:2] == ["the", "government"] and len(printed) == 7
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("temperature", ["0", "-1", "nan", "inf"])
+def test_generate_refuses_a_bad_temperature(trained_run, capsys, temperature):
+    argv = ["generate", "the government", "--model", str(trained_run / "model.keras"),
+            "--sampler", "random", "--temperature", temperature]  # fmt: skip
+    _fails_cleanly(argv, capsys, "temperature")
+
+
 def _fails_cleanly(argv, capsys, message):
     code = main(argv)
     err = capsys.readouterr().err

@@ -151,6 +151,19 @@ def test_bad_arguments():
         NextTokenModel(5).generate("the")
 
 
+@pytest.mark.parametrize("temperature", [0, -1.0, float("inf"), float("nan"), "hot"])
+def test_generate_refuses_a_temperature_that_is_not_positive(temperature):
+    # 0 and nan made nan logits (a backend traceback); -1 and inf flipped or
+    # flattened them, cancelling the ban on padding and OOV.
+    with pytest.raises(InvalidInputError, match="`temperature` must be"):
+        _model().generate([2], num_words=3, sampler="random", temperature=temperature)
+
+
+def test_generate_refuses_a_bad_seed():
+    with pytest.raises(InvalidInputError, match="`seed` must be"):
+        _model().generate([2], num_words=3, sampler="random", seed=-1)
+
+
 def test_load_model_errors(tmp_path):
     with pytest.raises(MissingInputError, match="does not exist"):
         load_model(tmp_path / "missing.keras")

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_embeddings._validation import number, positive_int
+from keras_embeddings._validation import number, optional_positive_int, positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
 from keras_embeddings.models._contract import check_vocabulary as contract_vocabulary
@@ -150,7 +150,7 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
             num_words: int, how many words to add.
             sampler: `"greedy"`, `"top_k"`, `"top_p"`, `"random"`, `"beam"`,
                 or a `keras_hub.samplers.Sampler`.
-            temperature: float, divides the logits before the softmax.
+            temperature: float > 0, divides the logits before the softmax.
             seed: int or None, for the random samplers.
             **sampler_kwargs: e.g. `k=5` (top_k), `p=0.9` (top_p),
                 `num_beams=3` (beam).
@@ -160,6 +160,10 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
             model with `vocabulary`, else a list of ids.
         """
         num_words = positive_int("num_words", num_words)
+        # 0, a negative, inf or nan temperature would divide the logits into
+        # nan or flip them, cancelling the ban on padding and OOV below.
+        temperature = number("temperature", temperature, 0, None, low_open=True)
+        seed = optional_positive_int("seed", seed, minimum=0)
         ids = self._prompt_ids(prompt)
         sampler = self._sampler(sampler, temperature, seed, sampler_kwargs)
         length = self.sequence_length or len(ids) + num_words
