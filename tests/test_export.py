@@ -498,3 +498,35 @@ def test_save_word2vec_without_header_is_glove(tmp_path, word_vectors):
     assert_same_vectors(export.load_word2vec(path, no_header=True), word_vectors)
     with pytest.raises(InvalidInputError, match="`write_header=False`"):
         export.save_word2vec(tmp_path / "x.bin", word_vectors, True, write_header=False)
+
+
+@pytest.mark.parametrize(
+    "content, kwargs, match",
+    [
+        ("2 2\nking 1 2\nqueen nan 0.5\n", {}, r"line 3 \('queen'\) has a value"),
+        ("2 2\nking inf 2\nqueen 1 0.5\n", {}, r"line 2 \('king'\) has a value"),
+        ("king 1 2\nqueen 1e39 0\n", {"no_header": True}, r"line 2 \('queen'\)"),
+    ],
+    ids=["nan", "inf", "beyond-float32"],
+)
+def test_non_finite_values_are_refused_with_the_line(tmp_path, content, kwargs, match):
+    path = tmp_path / "vectors.txt"
+    path.write_text(content)
+    with pytest.raises(InvalidInputError, match=match):
+        export.load_word2vec(path, **kwargs)
+
+
+def test_non_finite_binary_vector_is_refused(tmp_path):
+    path = tmp_path / "vectors.bin"
+    rows = np.array([[1.0, 2.0], [np.nan, 0.0]], dtype="<f4")
+    path.write_bytes(
+        b"2 2\n" + b"king " + rows[0].tobytes() + b"queen " + rows[1].tobytes()
+    )
+    with pytest.raises(InvalidInputError, match=r"vector 2 \('queen'\) has a value"):
+        export.load_word2vec(path, binary=True)
+    # The same bytes with finite values load: only the nan is refused.
+    rows[1, 0] = 3.0
+    path.write_bytes(
+        b"2 2\n" + b"king " + rows[0].tobytes() + b"queen " + rows[1].tobytes()
+    )
+    np.testing.assert_array_equal(export.load_word2vec(path)["queen"], [3.0, 0.0])

@@ -269,8 +269,16 @@ def _read_text(body, count, dim, first_line=2):
             raise ValueError(
                 f"line {line_no + first_line} has a value that is not a number"
             ) from None
+        _check_finite(vector, f"line {line_no + first_line} ({parts[0]!r})")
         pairs.append((parts[0], vector))
     return pairs
+
+
+def _check_finite(vector, where):
+    # nan or inf (or a text value beyond float32) would rank as garbage in
+    # every similarity query instead of failing here.
+    if not np.all(np.isfinite(vector)):
+        raise ValueError(f"{where} has a value that is nan or infinite")
 
 
 def _read_binary(body, count, dim):
@@ -289,6 +297,7 @@ def _read_binary(body, count, dim):
         word = body[pos:space].decode("utf-8")
         start = space + 1
         vector = np.frombuffer(body, dtype="<f4", count=dim, offset=start)
+        _check_finite(vector, f"vector {i + 1} ({word!r})")
         pairs.append((word, vector.astype(np.float32)))
         pos = start + record_bytes
     return pairs
