@@ -148,3 +148,20 @@ def test_topn_must_be_an_integer(word_vectors):
         with pytest.raises(InvalidInputError, match=f"topn={topn!r}"):
             analysis.most_similar(word_vectors, "king", topn=topn)
     assert len(analysis.most_similar(word_vectors, "king", topn=np.int64(2))) == 2
+
+
+@pytest.mark.parametrize(
+    "vectors, positive, negative, match",
+    [
+        ({"a": [0.0, 0.0], "b": [1.0, 0.0]}, "a", None, "vector of 'a' is all zeros"),
+        ({"a": [np.nan, 1.0], "b": [1.0, 0.0]}, "a", None, "not finite"),
+        ({"a": [1.0, 0.0], "b": [1.0, 1.0]}, "a", "a", "cancel out"),
+    ],
+    ids=["zero", "nan", "cancelling"],
+)
+def test_most_similar_refuses_a_query_without_direction(
+    vectors, positive, negative, match
+):
+    # Before, every word scored 0.0 and the ranking was the file's order.
+    with pytest.raises(InvalidInputError, match=match):
+        analysis.most_similar(vectors, positive, negative)

@@ -37,6 +37,10 @@ def most_similar(word_vectors, positive, negative=None, topn=10):
     Returns:
         A list of `(word, cosine_similarity)` pairs, most similar first.
 
+    Raises:
+        InvalidInputError: a query word's vector is all zeros or not finite,
+            or the positive and negative words cancel out.
+
     Example:
 
     ```python
@@ -68,8 +72,21 @@ def most_similar(word_vectors, positive, negative=None, topn=10):
         query_ids.append(index[word])
 
     unit = _unit_rows(matrix.astype(np.float64))  # (vocabulary_size, dim)
+    for word, i in zip(positive + negative, query_ids):
+        if not np.all(np.isfinite(matrix[i])) or not np.any(unit[i]):
+            # A zero vector has no direction: every score would be 0.0.
+            raise InvalidInputError(
+                f"The vector of {word!r} is all zeros or not finite, so no word "
+                "can be similar to it (an untrained row, such as a padding row?)."
+            )
     weights = np.array([1.0] * len(positive) + [-1.0] * len(negative))
-    query = _unit_rows((weights @ unit[query_ids] / len(weights))[None])[0]  # (dim,)
+    query = (weights @ unit[query_ids] / len(weights))[None]  # (1, dim)
+    if not np.any(query):
+        raise InvalidInputError(
+            f"`positive` {positive} and `negative` {negative} cancel out: the "
+            "query vector is all zeros."
+        )
+    query = _unit_rows(query)[0]  # (dim,)
     scores = unit @ query  # (vocabulary_size,)
 
     excluded = set(query_ids)
