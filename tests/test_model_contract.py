@@ -167,6 +167,13 @@ def test_vocabulary_and_padding_id(case):
     assert _make(case).get_vocabulary() is None
     with pytest.raises(InvalidInputError, match="one word per id"):
         _make(case, vocabulary=case.vocabulary[:-1])
+    duplicated = [*case.vocabulary[:-1], case.vocabulary[-2]]
+    with pytest.raises(InvalidInputError, match="in `vocabulary` twice"):
+        _make(case, vocabulary=duplicated)
+    with pytest.raises(InvalidInputError, match="must be a str"):
+        _make(case, vocabulary=[*case.vocabulary[:-1], 7])
+    with pytest.raises(InvalidInputError, match="list of words"):
+        _make(case, vocabulary="".join(case.vocabulary))
 
 
 @pytest.mark.parametrize("case", CASES, ids=repr)

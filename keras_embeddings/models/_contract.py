@@ -46,7 +46,21 @@ def check_vocabulary(vocabulary, vocabulary_size):
             "`vocabulary` must be a list of words, one per id. "
             f"Received: vocabulary={vocabulary!r:.200}"
         )
-    vocabulary = [str(word) for word in vocabulary]
+    vocabulary = list(vocabulary)
+    first_id = {}
+    for i, word in enumerate(vocabulary):
+        if not isinstance(word, str):
+            raise InvalidInputError(
+                f"Every word in `vocabulary` must be a str. Received: {word!r} "
+                f"at id {i}"
+            )
+        if word in first_id:
+            raise InvalidInputError(
+                f"Word {word!r} is in `vocabulary` twice (ids {first_id[word]} "
+                f"and {i}); every word needs exactly one id."
+            )
+        first_id[word] = i
+    vocabulary = [str(word) for word in vocabulary]  # np.str_ -> str
     if len(vocabulary) != vocabulary_size:
         raise InvalidInputError(
             f"`vocabulary` must have one word per id ({vocabulary_size}, "
