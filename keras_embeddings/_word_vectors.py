@@ -56,3 +56,26 @@ def rows_of(words, all_words, matrix):
         if word not in index:
             raise UnknownWordError(word, all_words)
     return matrix[[index[word] for word in words]]
+
+
+def check_words(pairs, argument="vocabulary"):
+    """Check `(id, word)` pairs: every word a str, no word at two ids.
+
+    >>> check_words([(0, "cat"), (1, "cat")])
+    Traceback (most recent call last):
+    ...
+    keras_embeddings.errors.InvalidInputError: Word 'cat' is in `vocabulary` twice (ids 0 and 1); every word needs exactly one id.
+    """
+    first_id = {}
+    for i, word in pairs:
+        if not isinstance(word, str):
+            raise InvalidInputError(
+                f"Every word in `{argument}` must be a str. Received: {word!r} "
+                f"at id {i}"
+            )
+        if word in first_id:
+            raise InvalidInputError(
+                f"Word {word!r} is in `{argument}` twice (ids {first_id[word]} "
+                f"and {i}); every word needs exactly one id."
+            )
+        first_id[word] = i

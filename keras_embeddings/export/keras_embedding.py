@@ -41,7 +41,7 @@ import keras
 import numpy as np
 
 from keras_embeddings._validation import boolean, one_of, optional_positive_int
-from keras_embeddings._word_vectors import words_and_matrix
+from keras_embeddings._word_vectors import check_words, words_and_matrix
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.export.formats import load_word2vec
 from keras_embeddings.export.word_vectors import check_padding_id, id_word_pairs
@@ -122,13 +122,9 @@ def to_embedding_matrix(
     row_of = {word: i for i, word in enumerate(words)}
     dim = vectors.shape[1]
     matrix = np.zeros((rows, dim), dtype=np.float32)
+    check_words(pairs)
     found, missing_ids, missing_words = 0, [], []
     for i, word in pairs:
-        if not isinstance(word, str):
-            raise InvalidInputError(
-                f"Every word in `vocabulary` must be a str. Received: {word!r} "
-                f"for id {i}"
-            )
         row = row_of.get(word)
         if row is None:
             missing_ids.append(i)

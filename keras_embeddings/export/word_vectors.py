@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from keras_embeddings._validation import optional_positive_int
+from keras_embeddings._word_vectors import check_words
 from keras_embeddings.errors import InvalidInputError
 
 __all__ = ["to_word_vectors", "id_word_pairs"]
@@ -73,20 +74,9 @@ def to_word_vectors(model_or_matrix, vocabulary=None, padding_id=FROM_MODEL):
     matrix, vocabulary, padding_id = embeddings_and_vocabulary(
         model_or_matrix, vocabulary, padding_id, argument="model_or_matrix"
     )
-    word_vectors = {}
-    for i, word in id_word_pairs(vocabulary, matrix.shape[0], padding_id):
-        if not isinstance(word, str):
-            raise InvalidInputError(
-                f"Every word in `vocabulary` must be a str. Received: {word!r} "
-                f"for id {i}"
-            )
-        if word in word_vectors:
-            raise InvalidInputError(
-                f"Word {word!r} appears twice in `vocabulary`; every word needs "
-                "exactly one id."
-            )
-        word_vectors[word] = matrix[i]
-    return word_vectors
+    pairs = id_word_pairs(vocabulary, matrix.shape[0], padding_id)
+    check_words(pairs)
+    return {word: matrix[i] for i, word in pairs}
 
 
 def embeddings_and_vocabulary(source, vocabulary, padding_id, argument):

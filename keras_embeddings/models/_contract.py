@@ -26,6 +26,7 @@ from keras import ops
 
 from keras_embeddings._precision import check_float64_supported
 from keras_embeddings._validation import one_of
+from keras_embeddings._word_vectors import check_words
 from keras_embeddings.errors import InvalidInputError
 
 __all__ = ["EmbeddingModelMixin", "check_vocabulary"]
@@ -47,19 +48,7 @@ def check_vocabulary(vocabulary, vocabulary_size):
             f"Received: vocabulary={vocabulary!r:.200}"
         )
     vocabulary = list(vocabulary)
-    first_id = {}
-    for i, word in enumerate(vocabulary):
-        if not isinstance(word, str):
-            raise InvalidInputError(
-                f"Every word in `vocabulary` must be a str. Received: {word!r} "
-                f"at id {i}"
-            )
-        if word in first_id:
-            raise InvalidInputError(
-                f"Word {word!r} is in `vocabulary` twice (ids {first_id[word]} "
-                f"and {i}); every word needs exactly one id."
-            )
-        first_id[word] = i
+    check_words(enumerate(vocabulary))
     vocabulary = [str(word) for word in vocabulary]  # np.str_ -> str
     if len(vocabulary) != vocabulary_size:
         raise InvalidInputError(
