@@ -40,14 +40,12 @@ def words_and_matrix(word_vectors, argument="word_vectors"):
     return words, matrix
 
 
-def rows_of(words, all_words, matrix):
-    """The rows of `matrix` for `words`, each at its word's first index in
-    `all_words` (a word -> vector dict has one); `UnknownWordError` for a
-    word that is not there.
+def word_ids(words, all_words):
+    """The index of each of `words` in `all_words` (its first occurrence);
+    `UnknownWordError`, with close matches, for a word that is not there.
 
-    >>> import numpy as np
-    >>> rows_of(["b"], ["a", "b"], np.array([[1.0], [2.0]]))
-    array([[2.]])
+    >>> word_ids(["b", "a"], ["a", "b"])
+    [1, 0]
     """
     index = {}
     for i, word in enumerate(all_words):
@@ -55,7 +53,7 @@ def rows_of(words, all_words, matrix):
     for word in words:
         if word not in index:
             raise UnknownWordError(word, all_words)
-    return matrix[[index[word] for word in words]]
+    return [index[word] for word in words]
 
 
 def check_words(pairs, argument="vocabulary"):

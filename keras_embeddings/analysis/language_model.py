@@ -13,7 +13,8 @@ import numpy as np
 
 from keras_embeddings import _validation
 from keras_embeddings._deprecation import no_other_arguments, renamed
-from keras_embeddings.errors import InvalidInputError, UnknownWordError
+from keras_embeddings._word_vectors import word_ids
+from keras_embeddings.errors import InvalidInputError
 
 __all__ = ["find_occurrences", "predict_next_word"]
 
@@ -78,7 +79,7 @@ def predict_next_word(model, vocabulary, w1, w2, w3, topn=10, **kwargs):
     no_other_arguments(kwargs, "predict_next_word")
     topn = _validation.positive_int("topn", topn)
     vocabulary = _model_vocabulary(model) if vocabulary is None else list(vocabulary)
-    ids = _word_ids(vocabulary, (w1, w2, w3))
+    ids = word_ids((w1, w2, w3), vocabulary)
     length = _input_length(model)
     if length not in (3, 4):
         raise InvalidInputError(
@@ -147,7 +148,7 @@ def find_occurrences(data, vocabulary, w1, w2, w3):
     """
     inputs, targets = _four_grams(data)
     vocabulary = list(vocabulary)
-    ids = np.array(_word_ids(vocabulary, (w1, w2, w3)))
+    ids = np.array(word_ids((w1, w2, w3), vocabulary))
     matches = np.all(inputs == ids, axis=1)  # (N,)
     found = targets[matches]
     if found.size and (found.min() < 0 or found.max() >= len(vocabulary)):
@@ -157,19 +158,6 @@ def find_occurrences(data, vocabulary, w1, w2, w3):
         )
     counts = Counter(vocabulary[i] for i in found.tolist())
     return counts.most_common()
-
-
-def _word_ids(vocabulary, words):
-    """Ids of `words` in `vocabulary` (first occurrence), or UnknownWordError."""
-    index = {}
-    for i, word in enumerate(vocabulary):
-        index.setdefault(word, i)
-    ids = []
-    for word in words:
-        if word not in index:
-            raise UnknownWordError(word, vocabulary)
-        ids.append(index[word])
-    return ids
 
 
 def _model_vocabulary(model):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from keras_embeddings import _validation
-from keras_embeddings._word_vectors import words_and_matrix
+from keras_embeddings._word_vectors import word_ids, words_and_matrix
 from keras_embeddings.errors import InvalidInputError, UnknownWordError
 
 __all__ = ["analogy", "doesnt_match", "most_similar", "similarity", "word_distance"]
@@ -62,14 +62,7 @@ def most_similar(word_vectors, positive, negative=None, topn=10):
         return []
 
     words, matrix = words_and_matrix(word_vectors)
-    index = {}
-    for i, word in enumerate(words):
-        index.setdefault(word, i)
-    query_ids = []
-    for word in positive + negative:
-        if word not in index:
-            raise UnknownWordError(word, words)
-        query_ids.append(index[word])
+    query_ids = word_ids(positive + negative, words)
 
     unit = _unit_rows(matrix.astype(np.float64))  # (vocabulary_size, dim)
     for word, i in zip(positive + negative, query_ids):

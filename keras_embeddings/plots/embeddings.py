@@ -40,7 +40,7 @@ from keras_embeddings._validation import (
     optional_positive_int,
     positive_int,
 )
-from keras_embeddings._word_vectors import rows_of, words_and_matrix
+from keras_embeddings._word_vectors import word_ids, words_and_matrix
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.plots._figure import new_figure, save
 from keras_embeddings.plots._labels import place_labels, spread_subset
@@ -188,7 +188,7 @@ def plot_embedding_2d(
         labels = list(dict.fromkeys(_word_list("labels", labels)))
     extra = [*group_of, *(labels or ())]
     words = list(words) + [w for w in dict.fromkeys(extra) if w not in set(words)]
-    coords = project_2d(rows_of(words, all_words, matrix), method)  # (n, 2)
+    coords = project_2d(matrix[word_ids(words, all_words)], method)  # (n, 2)
     position = {word: i for i, word in reversed(list(enumerate(words)))}
     if labels is None:
         first = [position[word] for word in group_of]

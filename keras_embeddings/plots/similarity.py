@@ -21,7 +21,7 @@ Example:
 import numpy as np
 import seaborn as sns
 
-from keras_embeddings._word_vectors import rows_of, words_and_matrix
+from keras_embeddings._word_vectors import word_ids, words_and_matrix
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.plots._figure import new_figure, save
 
@@ -74,7 +74,7 @@ def plot_similarity_heatmap(word_vectors, words, path=None):
             f"`words` must be a non-empty list of words. Received: words={words!r:.80}"
         )
     all_words, matrix = words_and_matrix(word_vectors)
-    rows = rows_of(words, all_words, matrix).astype(np.float64)  # (n, dim)
+    rows = matrix[word_ids(words, all_words)].astype(np.float64)  # (n, dim)
     norms = np.linalg.norm(rows, axis=1)
     if np.any(norms == 0):
         zero = words[int(np.argmin(norms))]
