@@ -83,7 +83,9 @@ CORPORA = {
 
 
 def _both(**kwargs):
-    return Tokenizer(**kwargs), LegacyTokenizer(**kwargs)
+    # `keras2_split=True`: Keras 2's splitting (the default also splits on
+    # any whitespace and control character; tests/test_tokenizer_unicode.py).
+    return Tokenizer(keras2_split=True, **kwargs), LegacyTokenizer(**kwargs)
 
 
 def assert_same_state(ours, legacy):
@@ -339,7 +341,7 @@ def test_generators_match_lists():
 )
 def test_text_to_word_sequence_matches_legacy(corpus, kwargs):
     for text in CORPORA[corpus]:
-        assert text_to_word_sequence(text, **kwargs) == (
+        assert text_to_word_sequence(text, keras2_split=True, **kwargs) == (
             legacy_text_to_word_sequence(text, **kwargs)
         )
 
@@ -656,19 +658,18 @@ def test_whitespace_table_is_what_str_split_splits_on():
 
 
 def test_fast_path_is_taken_for_plain_texts():
-    tokenizer = Tokenizer()
-    table = _splitting.translation_table(tokenizer.filters, tokenizer.split)
+    tokenizer = Tokenizer(keras2_split=True)
     texts = CORPORA["unicode"]
     joined = _splitting.join(texts, tokenizer.filters + tokenizer.split)
     assert joined is not None
-    tokens, lengths, _ = _splitting.split_joined(*joined, table, tokenizer._settings())
-    words = list(map(text_to_word_sequence, texts))
+    tokens, lengths, _ = _splitting.split_joined(*joined, tokenizer._settings())
+    words = [text_to_word_sequence(text, keras2_split=True) for text in texts]
     assert tokens == list(itertools.chain.from_iterable(words))
     assert lengths.tolist() == list(map(len, words))
     # A text holding a separator: the next one is used, or none at all.
     joined = _splitting.join(["a\x1cb", "c d"], "")
     assert joined == ("a\x1cb\x1dc d", "\x1d")
-    tokens, lengths, _ = _splitting.split_joined(*joined, table, tokenizer._settings())
+    tokens, lengths, _ = _splitting.split_joined(*joined, tokenizer._settings())
     assert (tokens, lengths.tolist()) == (["a\x1cb", "c", "d"], [1, 2])
     assert _splitting.join(["\x1c\x1d\x1e\x1f", "c"], "") is None
 

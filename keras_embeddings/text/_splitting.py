@@ -3,11 +3,36 @@
 `text_to_word_sequence` splits one text (public, re-exported by
 `keras_embeddings.text.tokenizer` and `keras_embeddings.text`).
 
-Tokens are exactly those Keras 2's `Tokenizer` makes. A batch of plain str
-texts is joined into one string by a separator character, so lowercasing,
-filtering (`str.translate`) and splitting run as a few C calls on many texts
-at once; the number of tokens of each text is then counted with NumPy. Other
-texts (lists of tokens, `char_level`, an `analyzer`) are split one by one.
+How a text becomes words: it is lowercased (if `lower`), every character of
+`filters` is replaced by `split`, and then
+
+- by default, it is split on `split` and on every whitespace character
+  (all that `str.split()` splits on: U+00A0 no-break space, U+3000
+  ideographic space, U+2028/U+2029 line and paragraph separators, `\\x0b`,
+  `\\x0c`, `\\x85`, `\\x1c`-`\\x1f`, ...) or control character (Unicode
+  category Cc: `\\x00`, `\\x07`, `\\x1b`, ...), and the invisible U+00AD
+  soft hyphen, U+200B zero width space, U+2060 word joiner and U+FEFF byte
+  order mark are removed (they show no gap: a reader sees one word). Every
+  word is then non-empty with no whitespace or control character in it, so
+  `export.save_word2vec` accepts it and TensorBoard's projector
+  (`metadata.tsv`) shows it unchanged;
+- with `keras2_split=True`, it is split on `split` only, exactly as Keras 2
+  does: other whitespace and control characters stay inside words.
+
+```python
+>>> from keras_embeddings.text import text_to_word_sequence
+>>> text_to_word_sequence("caf\\u00e9\\u00a0au lait")
+['café', 'au', 'lait']
+>>> text_to_word_sequence("caf\\u00e9\\u00a0au lait", keras2_split=True)
+['café\\xa0au', 'lait']
+```
+
+A batch of plain str texts is joined into one string by a separator
+character, so lowercasing, filtering (`str.translate`) and splitting run as a
+few C calls on many texts at once; the number of tokens of each text is then
+counted with NumPy. Other texts (lists of tokens, `char_level`, an
+`analyzer`) are split one by one; `char_level` tokens, `analyzer` output and
+already-tokenized lists are used as given, in either mode.
 """
 
 import collections
@@ -18,6 +43,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from keras_embeddings._validation import boolean
 from keras_embeddings.errors import InvalidInputError
 
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
@@ -40,11 +66,19 @@ WHITESPACE = (
     "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 ASCII_WHITESPACE = WHITESPACE[:10]
+# Every control character (Unicode category Cc); some are whitespace too.
+CONTROLS = "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0)]))
+# What separates words by default: whitespace and control characters.
+GAPS = WHITESPACE + "".join(c for c in CONTROLS if c not in WHITESPACE)
+# Invisible characters removed by default: U+00AD soft hyphen, U+200B zero
+# width space, U+2060 word joiner, U+FEFF byte order mark (zero width
+# no-break space). They show no gap, so the word a reader sees stays whole.
+REMOVED = "\u00ad\u200b\u2060\ufeff"
 
 # The settings that decide how a text is split into tokens; texts split with
 # equal settings give equal tokens.
 Settings = collections.namedtuple(
-    "Settings", ["filters", "lower", "split", "char_level", "analyzer"]
+    "Settings", ["filters", "lower", "split", "char_level", "analyzer", "keras2_split"]
 )
 
 
@@ -70,9 +104,48 @@ def check_settings(filters, split, char_level, analyzer):
 
 
 @lru_cache(maxsize=64)
-def translation_table(filters, split):
-    """The `str.translate` table that turns every filter character into `split`."""
-    return str.maketrans(dict.fromkeys(filters, split))
+def translation_table(filters, split, keras2_split=True, separator=None):
+    """The `str.translate` table applied to a lowercased text before splitting.
+
+    With `keras2_split`, Keras 2's: every filter character becomes `split`.
+    Otherwise every `REMOVED` character not in `split` is deleted, and with a
+    one-character `split` every filter character, `split` and every gap
+    (`GAPS`) but `separator` become a space, so that the text then splits
+    on spaces; a longer `split` is left to `unify_gaps`.
+    """
+    if keras2_split:
+        return str.maketrans(dict.fromkeys(filters, split))
+    if len(split) > 1:
+        table = {c: None for c in REMOVED if c not in split}
+        table.update(dict.fromkeys(filters, split))
+        return str.maketrans(table)
+    table = gap_table(separator).copy()
+    table.update(dict.fromkeys(map(ord, filters + split), ord(" ")))
+    return table
+
+
+@lru_cache(maxsize=8)
+def gap_table(separator=None):
+    """The table that makes every gap but `separator` a space, and deletes `REMOVED`."""
+    table = dict.fromkeys(REMOVED)
+    table.update((c, " ") for c in GAPS if c != separator)
+    return str.maketrans(table)
+
+
+def unify_gaps(text, filters, split, separator=None):
+    """The lowercased `text` with every gap between its words made a space.
+
+    What separates words, unless `keras2_split`: `split`, once every filter
+    character became one and every `REMOVED` character not in `split` was
+    deleted; then, between two `split`, any gap character (`GAPS`), the
+    `REMOVED` ones being deleted. Afterwards the text splits into its words
+    on whitespace, and holds no whitespace but spaces and `separator` (kept
+    as is, if given).
+    """
+    text = text.translate(translation_table(filters, split, False, separator))
+    if len(split) > 1:
+        text = text.replace(split, " ").translate(gap_table(separator))
+    return text
 
 
 def text_to_word_sequence(
@@ -80,18 +153,25 @@ def text_to_word_sequence(
     filters=DEFAULT_FILTERS,
     lower=True,
     split=" ",
+    keras2_split=False,
 ):
-    """Split a text into a list of words, exactly as Keras 2 does.
+    """Split a text into a list of words.
 
     The text is lowercased (if `lower`), every character of `filters` is
     replaced by `split`, the text is split on `split` and empty strings are
-    dropped. Taught in `tutorials/01_text_pipeline.py`.
+    dropped. By default it is also split on any whitespace and control
+    character, and invisible U+00AD, U+200B, U+2060 and U+FEFF are removed,
+    so that no word holds whitespace or a control character (see
+    `Tokenizer`); `keras2_split=True` splits on `split` only, exactly as
+    Keras 2 does. Taught in `tutorials/01_text_pipeline.py`.
 
     Args:
         input_text: str, the text.
         filters: str, characters to remove (each becomes a separator).
         lower: bool, whether to lowercase the text first.
         split: str, the word separator.
+        keras2_split: bool, split on `split` only, as Keras 2, keeping other
+            whitespace and control characters inside words.
 
     Returns:
         A list of str, the words.
@@ -102,12 +182,22 @@ def text_to_word_sequence(
     >>> from keras_embeddings.text import text_to_word_sequence
     >>> text_to_word_sequence("The cat, the HAT!")
     ['the', 'cat', 'the', 'hat']
+    >>> text_to_word_sequence("caf\\u00e9\\u00a0au lait")  # no-break space
+    ['café', 'au', 'lait']
     ```
     """
+    keras2_split = boolean("keras2_split", keras2_split)
+    return split_words(input_text, filters, lower, split, keras2_split)
+
+
+def split_words(text, filters, lower, split, keras2_split):
+    """The words of the str `text` (`text_to_word_sequence`'s)."""
     if lower:
-        input_text = input_text.lower()
-    input_text = input_text.translate(translation_table(filters, split))
-    return [word for word in input_text.split(split) if word]
+        text = text.lower()
+    if keras2_split:
+        text = text.translate(translation_table(filters, split))
+        return [word for word in text.split(split) if word]
+    return unify_gaps(text, filters, split).split()
 
 
 def batches(iterable):
@@ -204,7 +294,6 @@ def split_texts(texts, settings):
         one-shot iterator (Keras 2 counts their words, but consumes the
         iterator before counting the texts a word occurs in).
     """
-    table = translation_table(settings.filters, settings.split)
     if (
         texts
         and not settings.char_level
@@ -215,9 +304,9 @@ def split_texts(texts, settings):
         if joined is not None:
             joined, separator = joined
             for part in parts(joined, separator):
-                yield split_joined(part, separator, table, settings)
+                yield split_joined(part, separator, settings)
             return
-    sequences = [_split_text(text, table, settings) for text in texts]
+    sequences = [_split_text(text, settings) for text in texts]
     one_shot = []
     for position, sequence in enumerate(sequences):
         if not isinstance(sequence, (list, str)):
@@ -228,12 +317,20 @@ def split_texts(texts, settings):
     yield list(itertools.chain.from_iterable(sequences)), lengths, one_shot
 
 
-def split_joined(joined, separator, table, settings):
-    """`split_texts`'s output for a part: str texts joined by `separator`."""
-    split = settings.split
+def split_joined(joined, separator, settings):
+    """`split_texts`'s output for a part: str texts joined by `separator`.
+
+    Gives the tokens `_split_text` gives each text, in fewer C calls.
+    """
+    split, keras2_split = settings.split, settings.keras2_split
     if settings.lower:
         joined = joined.lower()
-    joined = joined.translate(table)
+    if not keras2_split:
+        # Every gap becomes a space, bar `separator`: `str.split()` then
+        # splits on exactly the gaps and `token_counts` counts them.
+        joined = unify_gaps(joined, settings.filters, split, separator)
+        return joined.split(), token_counts(joined, separator), []
+    joined = joined.translate(translation_table(settings.filters, split))
     whitespace = ASCII_WHITESPACE if joined.isascii() else WHITESPACE
     if split == " " and not any(
         c in joined for c in whitespace if c not in (" ", separator)
@@ -248,8 +345,8 @@ def split_joined(joined, separator, table, settings):
     return list(itertools.chain.from_iterable(sequences)), lengths, []
 
 
-def _split_text(text, table, settings):
-    """The tokens of one text, exactly as Keras 2's loop makes them."""
+def _split_text(text, settings):
+    """The tokens of one text, as `text_to_word_sequence` makes them."""
     if settings.char_level or isinstance(text, list):
         if settings.lower:
             if isinstance(text, list):
@@ -258,6 +355,6 @@ def _split_text(text, table, settings):
         return text
     if settings.analyzer is not None:
         return settings.analyzer(text)
-    if settings.lower:
-        text = text.lower()
-    return [word for word in text.translate(table).split(settings.split) if word]
+    return split_words(
+        text, settings.filters, settings.lower, settings.split, settings.keras2_split
+    )

@@ -2,15 +2,22 @@
 
 The lectures index words with `keras.preprocessing.text.Tokenizer`, which
 Keras 3 keeps only as a deprecated legacy class. `Tokenizer` here has the same
-arguments, methods and attributes and gives identical results (the same
-`word_index` order, ties included, the same out-of-vocabulary handling, the
-same matrices and JSON, so each class reads the other's `to_json`), but needs
-no TensorFlow, works under any Keras backend and is several times faster: a
-batch of texts is lowercased, filtered and split as one string
-(`_splitting`), words are numbered and looked up with `dict` methods in C
-loops (`_lookup`), and counting is done by NumPy on those numbers
-(`_counting`); `texts_to_sequences` on the texts just fitted reuses those
-numbers (`_cache`). `benchmarks/tokenizer.py` measures it.
+arguments, methods and attributes and, with `keras2_split=True`, gives
+identical results (the same `word_index` order, ties included, the same
+out-of-vocabulary handling, the same matrices and JSON, so each class reads
+the other's `to_json`), but needs no TensorFlow, works under any Keras
+backend and is several times faster: a batch of texts is lowercased,
+filtered and split as one string (`_splitting`), words are numbered and
+looked up with `dict` methods in C loops (`_lookup`), and counting is done by
+NumPy on those numbers (`_counting`); `texts_to_sequences` on the texts just
+fitted reuses those numbers (`_cache`). `benchmarks/tokenizer.py` measures it.
+
+By default, unlike Keras 2, texts are split on any Unicode whitespace and
+control character, not only on `split`, so that every word can be saved by
+`export.save_word2vec` and shown as it is in TensorBoard's projector (the
+rule is in `_splitting`); `keras2_split=True` gives Keras 2's words. A JSON
+without `keras2_split` (Keras 2's, or ours from before it) reads back as
+`keras2_split=True`, the splitting its words were made with.
 
 Taught in `tutorials/01_text_pipeline.py`.
 """
@@ -41,6 +48,10 @@ MODES = ("binary", "count", "tfidf", "freq")
 # What `get_config` holds: the arguments, then the fitted state as JSON.
 _ARGUMENTS = ("num_words", "filters", "lower", "split", "char_level", "oov_token")
 _ARGUMENTS += ("document_count",)
+# Not in Keras 2's config: written only when not Keras 2's splitting, so that
+# Keras 2 reads a `keras2_split=True` tokenizer's JSON, and a JSON without it
+# (Keras 2's, or older) reads back as the Keras 2 splitting it was made with.
+_SPLITTING = "keras2_split"
 _STATE = ("word_counts", "word_docs", "index_docs", "index_word", "word_index")
 
 
@@ -70,7 +81,12 @@ class Tokenizer:
         filters: str, characters removed from texts (each becomes a
             separator). Defaults to punctuation, tabs and line breaks.
         lower: bool, whether to lowercase texts.
-        split: str, the word separator.
+        split: str, the word separator. Unlike Keras 2, texts are by
+            default also split on any Unicode whitespace (all `str.split()`
+            splits on: U+00A0, U+3000, U+2028, `\\x0b`, `\\x85`, ...) and
+            control character (category Cc: `\\x00`, `\\x1b`, ...), and the
+            invisible U+00AD, U+200B, U+2060 and U+FEFF are removed, so that
+            every word can be saved by `export.save_word2vec`.
         char_level: bool, whether every character is a token.
         oov_token: str or None, if given it gets index 1 and replaces
             out-of-vocabulary words in `texts_to_sequences`.
@@ -78,6 +94,10 @@ class Tokenizer:
             words, used instead of `filters`, `lower` and `split`.
         document_count: int, the number of texts already seen (set by
             `tokenizer_from_json`).
+        keras2_split: bool, split on `split` only, as Keras 2 does: other
+            whitespace and control characters stay inside words. `char_level`
+            tokens, `analyzer` output and token lists are used as given either
+            way.
         **kwargs: only the Keras 1 alias `nb_words` of `num_words`.
 
     Attributes:
@@ -100,6 +120,14 @@ class Tokenizer:
     [[2, 1, 1, 1, 2, 1]]
     >>> tokenizer.texts_to_matrix(["the cat the"], mode="count").tolist()
     [[0.0, 1.0, 2.0]]
+    >>> tokenizer = Tokenizer()
+    >>> tokenizer.fit_on_texts(["caf\\u00e9\\u00a0au lait"])  # a no-break space
+    >>> list(tokenizer.word_index)
+    ['café', 'au', 'lait']
+    >>> tokenizer = Tokenizer(keras2_split=True)  # Keras 2's words
+    >>> tokenizer.fit_on_texts(["caf\\u00e9\\u00a0au lait"])
+    >>> list(tokenizer.word_index)
+    ['café\\xa0au', 'lait']
     ```
     """
 
@@ -113,6 +141,7 @@ class Tokenizer:
         oov_token=None,
         analyzer=None,
         document_count=0,
+        keras2_split=False,
         **kwargs,
     ):
         if "nb_words" in kwargs:
@@ -126,6 +155,7 @@ class Tokenizer:
         num_words = optional_positive_int("num_words", num_words)
         lower = boolean("lower", lower)
         char_level = boolean("char_level", char_level)
+        keras2_split = boolean("keras2_split", keras2_split)
         _splitting.check_settings(filters, split, char_level, analyzer)
         if oov_token is not None and not isinstance(oov_token, str):
             raise InvalidInputError(
@@ -146,10 +176,13 @@ class Tokenizer:
         self.word_index = {}
         self.index_word = {}
         self.analyzer = analyzer
+        self.keras2_split = keras2_split
 
     # The `_cache.FittedTexts` of the last `fit_on_texts` call, or None. A
     # class attribute too, for instances pickled before it existed.
     _fitted = None
+    # Instances pickled before `keras2_split` existed split as Keras 2.
+    keras2_split = True
 
     def __getstate__(self):
         # A cache, that holds the fitted texts: neither pickled nor copied.
@@ -160,7 +193,12 @@ class Tokenizer:
     def _settings(self):
         """The settings that decide how a text is split into tokens."""
         return _splitting.Settings(
-            self.filters, self.lower, self.split, self.char_level, self.analyzer
+            self.filters,
+            self.lower,
+            self.split,
+            self.char_level,
+            self.analyzer,
+            bool(self.keras2_split),
         )
 
     def _tokenize(self, texts):
@@ -216,8 +254,9 @@ class Tokenizer:
 
         `texts_to_sequences` on the texts just fitted reuses their words: texts
         that are the very str objects the last `fit_on_texts` call read, in
-        the same order, with `filters`, `lower`, `split`, `char_level` and
-        `analyzer` unchanged, are not split again (the result is the same).
+        the same order, with `filters`, `lower`, `split`, `char_level`,
+        `analyzer` and `keras2_split` unchanged, are not split again (the
+        result is the same).
 
         Args:
             texts: iterable of texts (str, or list of str already tokenized).
@@ -341,11 +380,16 @@ class Tokenizer:
         """The tokenizer's arguments and fitted state, with dicts as JSON strings.
 
         `analyzer` is not included (a function cannot be serialized).
+        `keras2_split` is included only when False: a `keras2_split=True`
+        tokenizer's config is Keras 2's, key for key.
 
         Returns:
-            A dict, the same as Keras 2's `Tokenizer.get_config()`.
+            A dict, the same as Keras 2's `Tokenizer.get_config()` (plus
+            `keras2_split: False` by default).
         """
         config = {name: getattr(self, name) for name in _ARGUMENTS}
+        if not self.keras2_split:
+            config[_SPLITTING] = False
         config.update((name, json.dumps(getattr(self, name))) for name in _STATE)
         return config
 
@@ -368,6 +412,10 @@ class Tokenizer:
 
 def tokenizer_from_json(json_string):
     """Rebuild a `Tokenizer` from `Tokenizer.to_json()` (ours or Keras 2's).
+
+    A JSON without `keras2_split` (Keras 2's, or ours from before that
+    setting) gives a `keras2_split=True` tokenizer: it splits new texts as
+    its words were made.
 
     Args:
         json_string: str, the JSON.
@@ -392,6 +440,7 @@ def tokenizer_from_json(json_string):
     index_docs = {int(k): v for k, v in json.loads(config.pop("index_docs")).items()}
     index_word = {int(k): v for k, v in json.loads(config.pop("index_word")).items()}
     word_index = json.loads(config.pop("word_index"))
+    config.setdefault(_SPLITTING, True)
 
     tokenizer = Tokenizer(**config)
     tokenizer.word_counts = collections.OrderedDict(word_counts)
