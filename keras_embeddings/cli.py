@@ -11,6 +11,16 @@ a corpus name of `datasets.list_corpora()` such as `five-sentences`, or
     plots/           history.png, embedding_pca.png, similarity.png
     tensorboard/     scalars and the embedding projector
                      (`tensorboard --logdir OUT/tensorboard`)
+    run.json         the settings and each file's size and SHA-256
+
+The run writes into a hidden sibling, `.OUT.partial`, and renames it to
+`OUT` when every file is complete: a failed or interrupted run leaves an
+earlier `OUT` exactly as it was. An `OUT` holding an earlier run is
+replaced only with `--overwrite`; a folder with other files in it never
+is. A second run into the same `OUT` while one is writing stops at once
+with one line (a lock, `.OUT.lock`). Every flag, the output folder (not
+inside the corpus folder, enough disk space), the memory the model needs,
+the words export will write and `--prompt` are checked before training.
 
 The recipes are library functions; this module parses the flags and calls
 them (a flag `--x-y` is the argument `x_y`, with the same default):
@@ -31,7 +41,8 @@ builds the model with the `mixed_float16` dtype policy (the global policy is
 left alone) and says so in its first lines.
 
 Bad input (a missing corpus, an unknown word, a corrupt model, a flag of
-another model) prints one line on stderr and exits with code 2.
+another model) and a full disk print one line on stderr and exit with
+code 2.
 `--lstm-units` is the old name of `--hidden-dim` (still accepted, with a
 note on stderr).
 
@@ -50,6 +61,7 @@ apple   0.0000
 """
 
 import argparse
+import errno
 import inspect
 import os
 import re
@@ -68,11 +80,13 @@ RECIPES = {
 }
 # Recipe arguments that are not per-model flags.
 _NOT_FLAGS = {
-    "corpus", "out", "model", "encoding", "mixed_precision", "seed", "verbose",
-    "print_fn",
+    "corpus", "out", "model", "encoding", "mixed_precision", "overwrite", "seed",
+    "verbose", "print_fn",
 }  # fmt: skip
 # Positional arguments: not flags in the commands' error messages.
 _POSITIONALS = {"train": set(), "similar": {"word"}, "generate": {"prompt"}}
+# A full disk or quota, or a file size limit (ulimit -f).
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 # Renamed flags: old -> new (the old one still works, hidden from --help).
 _RENAMED_FLAGS = {"lstm_units": "hidden_dim"}
 
@@ -186,6 +200,12 @@ def _parser():
         help="train with dtype policy mixed_float16 (float16 compute, float32 "
         "weights, logits and loss, loss scaling): faster on a GPU with tensor "
         "cores; saved with the model",
+    )
+    train.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace --out when it holds an earlier run (as a whole, when this "
+        "run finishes; a failed or interrupted run leaves it as it was)",
     )
     train.add_argument("--lstm-units", type=int, help=argparse.SUPPRESS)
 
@@ -363,6 +383,16 @@ def main(argv=None):
         flags = set(vars(args)) - {"command"} - _POSITIONALS[args.command]
         message = _as_flags(str(e), flags)
         print(f"keras-embeddings {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        if e.errno not in _NO_SPACE:
+            raise
+        print(
+            f"keras-embeddings {args.command}: error: cannot write "
+            f"{e.filename or 'a file'}: {e.strerror}. Free some space or pass "
+            "another --out; nothing was published.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("keras-embeddings: interrupted", file=sys.stderr)

@@ -22,6 +22,7 @@ OUTPUT_FILES = {
     "embedding_plot": os.path.join("plots", "embedding_pca.png"),
     "similarity_plot": os.path.join("plots", "similarity.png"),
     "tensorboard": "tensorboard",
+    "manifest": "run.json",
 }
 
 
@@ -194,12 +195,17 @@ def tokenized_corpus(corpus, encoding, vocabulary_size, min_count, oov_token):
     return Corpus(name, texts, tokenizer, sequences, tokenizer.get_vocabulary())
 
 
-def finish(corpus, out, model, history, word_vectors, print_fn, started, prompt=None):
-    """Write the outputs, print the summary, return the `TrainingResult`."""
+def finish(corpus, run, model, history, word_vectors, print_fn, started, prompt=None):
+    """Write the outputs into the run's staging folder, publish it as one unit,
+    print the summary and return the `TrainingResult`."""
     found = neighbours(corpus.tokenizer, word_vectors)
-    paths = write_outputs(out, model, history, word_vectors, found)
+    write_outputs(run.path, model, history, word_vectors, found)
+    run.publish()
+    out = run.out
+    paths = {name: os.path.join(out, file) for name, file in OUTPUT_FILES.items()}
     print_fn(
-        f"\nWrote {out}: model.keras, vectors.txt, history.json, plots/, tensorboard/"
+        f"\nWrote {out}: model.keras, vectors.txt, history.json, plots/, "
+        "tensorboard/, run.json"
     )
     print_fn("Nearest neighbours (cosine similarity):")
     for word, pairs in found.items():

@@ -8,8 +8,9 @@ validation split and early stopping, then the outputs written into `out`.
 import os
 import time
 
-from keras_embeddings._validation import number, positive_int
+from keras_embeddings._validation import boolean, number, positive_int
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.pipelines import _checks
 from keras_embeddings.pipelines._common import (
     check_common,
     finish,
@@ -21,6 +22,7 @@ from keras_embeddings.pipelines._mixed_precision import (
     describe_precision,
     model_dtype,
 )
+from keras_embeddings.pipelines._run_folder import RunFolder, check_out
 
 __all__ = ["train_next_token"]
 
@@ -43,6 +45,7 @@ def train_next_token(
     validation_split=0.1,
     prompt="the government",
     mixed_precision=False,
+    overwrite=False,
     seed=0,
     verbose=1,
     print_fn=print,
@@ -61,9 +64,13 @@ def train_next_token(
         plots/           history.png, embedding_pca.png, similarity.png
         tensorboard/     scalars and the embedding projector
 
-    Every argument is checked, and the corpus read and tokenized, before
-    anything is trained or written; every file is written whole or not at
-    all (a failed run leaves no half-written file).
+    Every argument, the corpus, the memory and disk space the run needs
+    and the prompt are checked before anything is trained or written. The
+    run writes into a hidden sibling folder, `.OUT.partial`, and renames it
+    to `out` when every file is complete, with `run.json` (the settings and
+    each file's SHA-256) last: a failed or interrupted run leaves an earlier
+    `out` exactly as it was. A lock refuses a second run into the same
+    `out` while one is writing.
 
     Args:
         corpus: a text file, a folder or a glob (str or path-like), one
@@ -92,6 +99,8 @@ def train_next_token(
             (float16 compute, float32 weights, logits and loss, loss
             scaling: up to several times faster on a GPU with tensor cores).
             Only the model's policy is set, never the global one.
+        overwrite: bool, replace `out` when it holds an earlier run (as a
+            whole, when this run finishes); False refuses such an `out`.
         seed: int >= 0, seeds Keras, NumPy and the shuffling.
         verbose: 0, 1 or 2, `fit`'s progress output.
         print_fn: callable taking a str, prints the summary lines (corpus,
@@ -124,6 +133,7 @@ def train_next_token(
     ['the', 'cat']
     ```
     """
+    arguments = dict(locals())
     started = time.perf_counter()
     print_fn = quiet if print_fn is None else print_fn
     check_common(epochs, batch_size, vocabulary_size, min_count, embedding_dim, seed)
@@ -136,16 +146,48 @@ def train_next_token(
     dtype = model_dtype(mixed_precision)
     if not isinstance(prompt, str):
         raise InvalidInputError(f"`prompt` must be a str. Received: prompt={prompt!r}")
+    overwrite = boolean("overwrite", overwrite)
     out = output_folder(out, "next-token")
+    _checks.check_outside(out, _checks.corpus_roots(corpus))
+    check_out(out, overwrite)
     corpus = tokenized_corpus(corpus, encoding, vocabulary_size, min_count, "<unk>")
 
     import keras
 
     from keras_embeddings import callbacks, datasets, export
-    from keras_embeddings.io_utils import ensure_writable_dir
     from keras_embeddings.models import NextTokenModel
 
     vocabulary = corpus.vocabulary
+    _checks.check_words(vocabulary, reserved=2)
+    size, dim, hidden = len(vocabulary), embedding_dim, hidden_dim
+    parameters = size * dim + 4 * hidden * (dim + hidden + 1) + (hidden + 1) * size
+    _checks.check_memory(
+        [
+            (
+                _checks.weight_bytes(parameters, "adam"),
+                f"the model's {parameters:,} weights",
+                ("vocabulary_size", "embedding_dim", "hidden_dim"),
+            ),
+            # A step keeps each window's embeddings, the LSTM's gates and
+            # states at every step, and the logits, softmax and gradient.
+            (
+                8 * batch_size * sequence_length * dim,
+                "the windows' embeddings in one step",
+                ("embedding_dim", "sequence_length", "batch_size"),
+            ),
+            (
+                32 * batch_size * sequence_length * hidden,
+                "the LSTM's states in one step",
+                ("sequence_length", "hidden_dim", "batch_size"),
+            ),
+            (
+                12 * batch_size * size,
+                "the logits of one step",
+                ("batch_size", "vocabulary_size"),
+            ),
+        ]
+    )
+    _checks.check_free_space(out, _checks.output_bytes(parameters, "adam", size, dim))
     keras.utils.set_random_seed(seed)
     train_ds, val_ds = datasets.next_token_dataset(
         corpus.sequences,
@@ -164,28 +206,30 @@ def train_next_token(
         oov_token="<unk>",
         dtype=dtype,
     )
-    out = ensure_writable_dir(out, "out")  # after every check: no empty folder
-    print_fn(
-        f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
-        f"words, vocabulary {len(vocabulary)} (ids; 0 = padding, 1 = <unk>)."
-    )
-    print_fn(describe_precision(model))
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
-    history = model.fit(
-        train_ds,
-        validation_data=val_ds,
-        epochs=epochs,
-        callbacks=callbacks.training_callbacks(
-            log_dir=os.path.join(out, "tensorboard"),
-            monitor="val_loss" if val_ds is not None else "loss",
-            patience=patience,
-            vocabulary=vocabulary,
-        ),
-        shuffle=False,  # the dataset reshuffles itself every epoch
-        verbose=verbose,
-    )
-    word_vectors = export.to_word_vectors(model, vocabulary)
-    word_vectors.pop("<unk>", None)
-    return finish(
-        corpus, out, model, history, word_vectors, print_fn, started, prompt=prompt
-    )
+    model._prompt_ids(prompt)  # a prompt of unknown words fails now, not after
+    run_settings = _checks.settings("train_next_token", arguments, corpus)
+    with RunFolder(out, run_settings, overwrite, print_fn) as run:
+        print_fn(
+            f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
+            f"words, vocabulary {len(vocabulary)} (ids; 0 = padding, 1 = <unk>)."
+        )
+        print_fn(describe_precision(model))
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+        history = model.fit(
+            train_ds,
+            validation_data=val_ds,
+            epochs=epochs,
+            callbacks=callbacks.training_callbacks(
+                log_dir=os.path.join(run.path, "tensorboard"),
+                monitor="val_loss" if val_ds is not None else "loss",
+                patience=patience,
+                vocabulary=vocabulary,
+            ),
+            shuffle=False,  # the dataset reshuffles itself every epoch
+            verbose=verbose,
+        )
+        word_vectors = export.to_word_vectors(model, vocabulary)
+        word_vectors.pop("<unk>", None)
+        return finish(
+            corpus, run, model, history, word_vectors, print_fn, started, prompt=prompt
+        )

@@ -9,9 +9,10 @@ same outputs as the main job.
 import os
 import time
 
-from keras_embeddings._validation import number, one_of, positive_int
+from keras_embeddings._validation import boolean, number, one_of, positive_int
 from keras_embeddings.datasets.word2vec import WORD2VEC_DEFAULTS
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.pipelines import _checks
 from keras_embeddings.pipelines._common import (
     check_common,
     finish,
@@ -23,6 +24,7 @@ from keras_embeddings.pipelines._mixed_precision import (
     describe_precision,
     model_dtype,
 )
+from keras_embeddings.pipelines._run_folder import RunFolder, check_out
 
 __all__ = ["train_word2vec"]
 
@@ -45,6 +47,7 @@ def train_word2vec(
     negatives=WORD2VEC_DEFAULTS["negatives"],
     sample=WORD2VEC_DEFAULTS["sample"],
     mixed_precision=False,
+    overwrite=False,
     seed=0,
     verbose=1,
     print_fn=print,
@@ -58,8 +61,9 @@ def train_word2vec(
     the whole corpus (no validation split, no early stopping). Writes into
     `out` the same files as `train_next_token` (`model.keras`,
     `vectors.txt`, `history.json`, `plots/`, `tensorboard/` with the
-    projector). Every argument is checked, and the corpus read and
-    tokenized, before anything is trained or written.
+    projector), as one unit (see `train_next_token`). Every argument, the
+    corpus, the memory and the disk space are checked before anything is
+    trained or written.
 
     Args:
         corpus: a text file, a folder or a glob (str or path-like), one
@@ -88,6 +92,8 @@ def train_word2vec(
         mixed_precision: bool, build the model with `dtype="mixed_float16"`
             (float16 compute, float32 weights and loss, loss scaling); only
             the model's policy is set, never the global one.
+        overwrite: bool, replace `out` when it holds an earlier run (as a
+            whole, when this run finishes); False refuses such an `out`.
         seed: int >= 0, seeds Keras, NumPy and the batches.
         verbose: 0, 1 or 2, `fit`'s progress output.
         print_fn: callable taking a str, prints the summary lines (corpus,
@@ -99,7 +105,7 @@ def train_word2vec(
     Raises:
         InvalidInputError: a bad argument or an unusable corpus (before
             training), an output folder that cannot be written, or training
-            that diverged (then only the TensorBoard logs are written).
+            that diverged (then nothing is written into `out`).
         MissingInputError: a corpus path that names no file.
 
     Example:
@@ -118,6 +124,7 @@ def train_word2vec(
     ['rules', 'land', 'king', 'queen']
     ```
     """
+    arguments = dict(locals())
     started = time.perf_counter()
     print_fn = quiet if print_fn is None else print_fn
     model_name = one_of("model", model, WORD2VEC_MODELS)
@@ -129,17 +136,40 @@ def train_word2vec(
     positive_int("negatives", negatives)
     number("sample", sample, low=0)
     dtype = model_dtype(mixed_precision)
+    overwrite = boolean("overwrite", overwrite)
     out = output_folder(out, model_name)
+    _checks.check_outside(out, _checks.corpus_roots(corpus))
+    check_out(out, overwrite)
     corpus = tokenized_corpus(corpus, encoding, vocabulary_size, min_count, None)
 
     import keras
     import numpy as np
 
     from keras_embeddings import datasets, export
-    from keras_embeddings.io_utils import ensure_writable_dir
     from keras_embeddings.models import CBOWNegativeSampling, SkipGram
 
     vocabulary = corpus.vocabulary
+    _checks.check_words(vocabulary, reserved=1)
+    size, dim = len(vocabulary), embedding_dim
+    _checks.check_memory(
+        [
+            (
+                _checks.weight_bytes(2 * size * dim, "sgd"),
+                f"the model's {2 * size * dim:,} weights",
+                ("vocabulary_size", "embedding_dim"),
+            ),
+            (
+                # Each example's center, context and negative vectors, their
+                # gradients and the update.
+                4 * 3 * batch_size * (2 + negatives) * dim,
+                "one training step's activations",
+                ("embedding_dim", "batch_size", "negatives"),
+            ),
+        ]
+    )
+    _checks.check_free_space(
+        out, _checks.output_bytes(2 * size * dim, "sgd", size, dim)
+    )
     keras.utils.set_random_seed(seed)
     try:
         dataset = datasets.word2vec_dataset(
@@ -162,41 +192,42 @@ def train_word2vec(
         vocabulary=vocabulary,
         dtype=dtype,
     )
-    out = ensure_writable_dir(out, "out")  # after every check: no empty folder
-    steps = int(dataset.cardinality())
-    print_fn(
-        f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
-        f"words of {len(vocabulary) - 1} words seen at least {min_count} times "
-        "(id 0 = padding)."
-    )
-    print_fn(describe_precision(model))
-    model.compile(learning_rate=learning_rate, decay_steps=epochs * steps)
-    log_dir = os.path.join(out, "tensorboard")
-    fit_started = time.perf_counter()
-    history = model.fit(
-        dataset,
-        epochs=epochs,
-        callbacks=[
-            keras.callbacks.TerminateOnNaN(),
-            keras.callbacks.TensorBoard(log_dir=log_dir),
-        ],
-        shuffle=False,  # the dataset reshuffles itself every epoch
-        verbose=verbose,
-    )
-    fit_seconds = time.perf_counter() - fit_started
-    loss = history.history["loss"][-1]
-    if not np.isfinite(loss) or not np.isfinite(model.get_embeddings()).all():
-        raise InvalidInputError(
-            f"Training diverged (the loss became {loss}); only the TensorBoard "
-            f"logs were written. Lower `learning_rate` (now {learning_rate}) or "
-            f"`batch_size` (now {batch_size})."
+    run_settings = _checks.settings("train_word2vec", arguments, corpus)
+    with RunFolder(out, run_settings, overwrite, print_fn) as run:
+        steps = int(dataset.cardinality())
+        print_fn(
+            f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
+            f"words of {len(vocabulary) - 1} words seen at least {min_count} times "
+            "(id 0 = padding)."
         )
-    epochs_run = len(history.history["loss"])
-    print_fn(
-        f"Trained {epochs_run} epoch(s) of {steps} steps in {fit_seconds:.1f} s: "
-        f"{corpus.words * epochs_run / fit_seconds:,.0f} words/s (corpus words "
-        "before subsampling, XLA compilation included)."
-    )
-    export.write_projector(log_dir, model, vocabulary)
-    word_vectors = export.to_word_vectors(model, vocabulary)
-    return finish(corpus, out, model, history, word_vectors, print_fn, started)
+        print_fn(describe_precision(model))
+        model.compile(learning_rate=learning_rate, decay_steps=epochs * steps)
+        log_dir = os.path.join(run.path, "tensorboard")
+        fit_started = time.perf_counter()
+        history = model.fit(
+            dataset,
+            epochs=epochs,
+            callbacks=[
+                keras.callbacks.TerminateOnNaN(),
+                keras.callbacks.TensorBoard(log_dir=log_dir),
+            ],
+            shuffle=False,  # the dataset reshuffles itself every epoch
+            verbose=verbose,
+        )
+        fit_seconds = time.perf_counter() - fit_started
+        loss = history.history["loss"][-1]
+        if not np.isfinite(loss) or not np.isfinite(model.get_embeddings()).all():
+            raise InvalidInputError(
+                f"Training diverged (the loss became {loss}); nothing was written "
+                f"into {out!r}. Lower `learning_rate` (now {learning_rate}) or "
+                f"`batch_size` (now {batch_size})."
+            )
+        epochs_run = len(history.history["loss"])
+        print_fn(
+            f"Trained {epochs_run} epoch(s) of {steps} steps in {fit_seconds:.1f} s: "
+            f"{corpus.words * epochs_run / fit_seconds:,.0f} words/s (corpus words "
+            "before subsampling, XLA compilation included)."
+        )
+        export.write_projector(log_dir, model, vocabulary)
+        word_vectors = export.to_word_vectors(model, vocabulary)
+        return finish(corpus, run, model, history, word_vectors, print_fn, started)
