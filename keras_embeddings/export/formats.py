@@ -140,6 +140,12 @@ def load_word2vec(path, binary=None, no_header=False):
             "gensim. Received: binary=True"
         )
     path = os.fspath(path)
+    if os.path.exists(path) and not os.path.isfile(path):
+        # Checked with stat, before open: opening a FIFO waits for ever.
+        raise InvalidInputError(
+            f"Word-vector file {path!r} is not a regular file (a folder, FIFO, "
+            "socket or device). Pass a word2vec or GloVe file."
+        )
     try:
         with open(path, "rb") as f:
             data = f.read()
