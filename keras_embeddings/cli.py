@@ -66,6 +66,7 @@ import inspect
 import os
 import re
 import sys
+import warnings
 
 from keras_embeddings import datasets, pipelines
 from keras_embeddings.datasets.word2vec import WORD2VEC_DEFAULTS
@@ -372,11 +373,31 @@ def main(argv=None):
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = _parser().parse_args(argv)
-    from keras_embeddings.errors import KerasEmbeddingsError
-
     command = {"train": train, "similar": similar, "generate": generate}[args.command]
     if args.command != "similar":  # `similar` reads vectors: no Keras
         _print_backend()
+    with warnings.catch_warnings():
+        warnings.showwarning = _one_line_warnings(warnings.showwarning)
+        return _run(command, args)
+
+
+def _one_line_warnings(show):
+    """The package's own warnings (e.g. a FIFO skipped in a corpus folder) as
+    one `keras-embeddings: warning:` line; other libraries' as they were."""
+    package = os.path.dirname(os.path.abspath(__file__))
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        if os.path.abspath(filename).startswith(package + os.sep):
+            print(f"keras-embeddings: warning: {message}", file=sys.stderr)
+        else:
+            show(message, category, filename, lineno, file, line)
+
+    return showwarning
+
+
+def _run(command, args):
+    from keras_embeddings.errors import KerasEmbeddingsError
+
     try:
         return command(args)
     except KerasEmbeddingsError as e:

@@ -294,3 +294,19 @@ def test_the_manifest_settings_are_json_of_the_arguments(tmp_path):
     assert settings["corpus"] == "3 documents" and settings["model"] == "cbow"
     assert len(settings["corpus_sha256"]) == 16
     assert result.paths["manifest"] == os.path.join(str(out), "run.json")
+
+
+def test_a_fifo_in_the_corpus_folder_is_one_warning_line(tmp_path, capsys):
+    books = tmp_path / "books"
+    books.mkdir()
+    (books / "a.txt").write_text(TEXT)
+    os.mkfifo(books / "pipe")  # opening it would wait for a writer for ever
+    assert (
+        main(["train", "--corpus", str(books), "--out", str(tmp_path / "o"), *TINY])
+        == 0
+    )
+    warning = [
+        line for line in capsys.readouterr().err.splitlines() if "warning" in line
+    ]
+    assert len(warning) == 1 and warning[0].startswith("keras-embeddings: warning:")
+    assert "pipe" in warning[0]
