@@ -23,7 +23,58 @@ import numpy as np
 
 from keras_embeddings.errors import InvalidInputError, MissingInputError
 
-__all__ = ["atomic_open", "atomic_path", "ensure_writable_dir", "safe_load_pickle"]
+__all__ = [
+    "atomic_open",
+    "atomic_path",
+    "check_regular_file",
+    "ensure_writable_dir",
+    "safe_load_pickle",
+]
+
+
+def check_regular_file(path, what="File"):
+    """Refuse a path that exists but is not a regular file, before any open.
+
+    Opening a FIFO waits for a writer for ever; a folder, socket or device
+    is not a file to read either. A missing path is left to the caller.
+
+    Args:
+        path: str or path-like.
+        what: str, how the error names the file (e.g. `"Word-vector file"`).
+
+    Raises:
+        InvalidInputError: `path` is a folder, FIFO, socket or device.
+
+    Example:
+
+    ```python
+    >>> import os
+    >>> from keras_embeddings.io_utils import check_regular_file
+    >>> os.mkfifo("pipe")
+    >>> check_regular_file("pipe", "Word-vector file")
+    Traceback (most recent call last):
+    ...
+    keras_embeddings.errors.InvalidInputError: Word-vector file 'pipe' is not a regular file (a FIFO (named pipe))...
+    ```
+    """
+    import stat
+
+    path = os.fspath(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode):
+        return
+    kind = (
+        "a folder" if stat.S_ISDIR(mode)
+        else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "a device"
+    )  # fmt: skip
+    raise InvalidInputError(
+        f"{what} {path!r} is not a regular file ({kind}). Pass the path of a file."
+    )
 
 
 def ensure_writable_dir(path, argument=None):

@@ -66,3 +66,27 @@ def test_safe_load_pickle_refuses_code(tmp_path):
         safe_load_pickle(path)
     path.write_bytes(pickle.dumps({"w": np.arange(3)}, protocol=5))
     np.testing.assert_array_equal(safe_load_pickle(path)["w"], np.arange(3))
+
+
+def test_load_npz_refuses_a_fifo_instead_of_hanging(tmp_path):
+    import threading
+
+    from keras_embeddings.export import load_npz
+
+    fifo = tmp_path / "vectors.npz"
+    os.mkfifo(fifo)
+    raised = []
+
+    def load():
+        with pytest.raises(InvalidInputError, match="not a regular file"):
+            load_npz(fifo)
+        raised.append(True)
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    if thread.is_alive():  # a regression blocks in open(): unblock and fail
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("load_npz waited on a FIFO")
+    assert raised == [True]

@@ -20,7 +20,7 @@ import numpy as np
 from keras_embeddings._validation import boolean
 from keras_embeddings._word_vectors import words_and_matrix
 from keras_embeddings.errors import InvalidInputError, MissingInputError
-from keras_embeddings.io_utils import atomic_open
+from keras_embeddings.io_utils import atomic_open, check_regular_file
 
 __all__ = [
     "save_word2vec",
@@ -140,12 +140,7 @@ def load_word2vec(path, binary=None, no_header=False):
             "gensim. Received: binary=True"
         )
     path = os.fspath(path)
-    if os.path.exists(path) and not os.path.isfile(path):
-        # Checked with stat, before open: opening a FIFO waits for ever.
-        raise InvalidInputError(
-            f"Word-vector file {path!r} is not a regular file (a folder, FIFO, "
-            "socket or device). Pass a word2vec or GloVe file."
-        )
+    check_regular_file(path, "Word-vector file")  # a FIFO would hang open()
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -405,6 +400,7 @@ def load_npz(path):
         raise MissingInputError(
             f"Word-vector file {path!r} does not exist. Check the path."
         )
+    check_regular_file(path, "Word-vector file")  # a FIFO would hang np.load
     try:
         with np.load(path, allow_pickle=False) as archive:
             words = archive["words"]
