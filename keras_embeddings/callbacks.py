@@ -8,15 +8,20 @@ read, with `keras_embeddings.export.write_projector` (also importable from
 here, its former home). The padding row, if the model has one
 (`model.padding_id`), is left out.
 
-`training_callbacks` bundles it with `EarlyStopping`, the scalar
-`TensorBoard` logs and `BackupAndRestore`. Taught in
-`tutorials/04_next_token_lstm.py`.
+`BackupAndRestore` is Keras' callback of that name made to resume an
+interrupted `fit` exactly (it also saves the random generators, the
+`History` and the `EarlyStopping` state); `resume_epoch(backup_dir)` tells
+the datasets which epoch's data to start with.
+
+`training_callbacks` bundles them with `EarlyStopping` and the scalar
+`TensorBoard` logs. Taught in `tutorials/04_next_token_lstm.py`.
 """
 
 import os
 
 import keras
 
+from keras_embeddings._backup import BackupAndRestore, resume_epoch
 from keras_embeddings._validation import positive_int
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.export.projector import (
@@ -33,7 +38,9 @@ from keras_embeddings.export.word_vectors import (
 )
 
 __all__ = [
+    "BackupAndRestore",
     "EmbeddingProjector",
+    "resume_epoch",
     "training_callbacks",
     "write_projector",
     "PROJECTOR_CONFIG",
@@ -179,8 +186,11 @@ def training_callbacks(
     Always `EarlyStopping(monitor, patience, restore_best_weights=True)`;
     with `log_dir`, also `TensorBoard(log_dir)` for the loss and metric
     curves (no `embeddings_freq`, whose files the projector cannot read);
-    with `backup_dir`, `BackupAndRestore(backup_dir)` so an interrupted run
-    resumes from its last epoch; with `log_dir` and `vocabulary`,
+    with `backup_dir`, this package's `BackupAndRestore(backup_dir,
+    early_stopping=...)` so an interrupted run resumes from its last
+    finished epoch with its History and early-stopping state (build the
+    model before `fit`, and make the dataset with
+    `initial_epoch=resume_epoch(backup_dir)`); with `log_dir` and `vocabulary`,
     `EmbeddingProjector(log_dir, vocabulary)`, placed after `EarlyStopping`
     so it writes the restored best weights.
 
@@ -236,15 +246,14 @@ def training_callbacks(
                     f"backup_dir={backup_dir!r}, log_dir={log_dir!r}"
                 )
 
-    callbacks = [
-        keras.callbacks.EarlyStopping(
-            monitor=monitor, patience=patience, restore_best_weights=True
-        )
-    ]
+    early_stopping = keras.callbacks.EarlyStopping(
+        monitor=monitor, patience=patience, restore_best_weights=True
+    )
+    callbacks = [early_stopping]
     if log_dir is not None:
         callbacks.append(keras.callbacks.TensorBoard(log_dir=log_dir))
-    if backup_dir is not None:
-        callbacks.append(keras.callbacks.BackupAndRestore(backup_dir=backup_dir))
+    if backup_dir is not None:  # after EarlyStopping, whose state it saves
+        callbacks.append(BackupAndRestore(backup_dir, early_stopping=early_stopping))
     if log_dir is not None and vocabulary is not None:
         callbacks.append(EmbeddingProjector(log_dir, vocabulary))
     return callbacks

@@ -254,7 +254,7 @@ def test_training_callbacks_presets(tmp_path):
     assert [type(c) for c in presets] == [
         keras.callbacks.EarlyStopping,
         keras.callbacks.TensorBoard,
-        keras.callbacks.BackupAndRestore,
+        callbacks.BackupAndRestore,  # Keras' subclass, after EarlyStopping
         EmbeddingProjector,
     ]
     early, board, backup, projector = presets
@@ -262,6 +262,8 @@ def test_training_callbacks_presets(tmp_path):
     assert board.log_dir == str(log_dir)
     assert board.embeddings_freq == 0
     assert backup.backup_dir == str(backup_dir)
+    assert isinstance(backup, keras.callbacks.BackupAndRestore)
+    assert backup.early_stopping == [early]
     assert projector.log_dir == str(log_dir)
     assert projector.vocabulary == VOCABULARY
 

@@ -123,6 +123,7 @@ def next_token_dataset(
     validation_split=0.1,
     shuffle=True,
     seed=None,
+    initial_epoch=0,
 ):
     """Shuffled, batched, prefetched (context, next id) windows as `tf.data`.
 
@@ -132,6 +133,14 @@ def next_token_dataset(
     The last `validation_split` of the targets (in corpus order, i.e. held-out
     text) form the validation set.
 
+    Every pass over `train` (every `iter()`, i.e. every epoch of
+    `model.fit`) is one epoch: epoch `e` visits the training windows in the
+    order `np.random.default_rng([seed, e]).permutation(n)`, a function of
+    `(seed, e)` alone. So a run resumed at epoch `k` (Keras' `initial_epoch`,
+    e.g. from `callbacks.resume_epoch(backup_dir)`) gets, with
+    `initial_epoch=k`, exactly the batches an uninterrupted run gets at
+    epoch `k`.
+
     Args:
         sequences: list of lists of int ids (0 is padding), one per document,
             e.g. `Tokenizer.texts_to_sequences(texts)`.
@@ -139,7 +148,11 @@ def next_token_dataset(
         batch_size: int.
         validation_split: float in [0, 1): share of targets held out.
         shuffle: bool, reshuffle the training windows every epoch.
-        seed: int or None, the shuffle seed.
+        seed: int >= 0 or None, the shuffle seed; None draws one from NumPy's
+            global generator (so `keras.utils.set_random_seed` fixes it).
+        initial_epoch: int >= 0, the epoch the first pass over `train`
+            produces (Keras' `fit(initial_epoch=...)`): 0 for a new run, the
+            epoch a resumed run starts at.
 
     Returns:
         `(train, validation)`: `tf.data.Dataset`s of `(context, target)` with
@@ -157,11 +170,22 @@ def next_token_dataset(
     (TensorShape([4, 3]), 'int32', TensorShape([4]))
     >>> sum(len(y) for _, y in val)  # the last 10% of the 40 targets
     4
+    >>> # A run resumed at epoch 2 sees the batches of a new run's epoch 2.
+    >>> train, _ = next_token_dataset([[4, 2, 7, 1, 3]] * 10, 3, seed=0)
+    >>> epochs = [[y.numpy().tolist() for _, y in train] for _ in range(3)]
+    >>> resumed, _ = next_token_dataset(
+    ...     [[4, 2, 7, 1, 3]] * 10, 3, seed=0, initial_epoch=2
+    ... )
+    >>> [y.numpy().tolist() for _, y in resumed] == epochs[2] != epochs[1]
+    True
     ```
     """
     import tensorflow as tf
 
     _check(sequence_length, batch_size, validation_split)
+    initial_epoch = positive_int("initial_epoch", initial_epoch, minimum=0)
+    if seed is not None:
+        seed = positive_int("seed", seed, minimum=0)
     ids, starts = _flatten(sequences)
     positions = _targets(ids, starts)
     n_val = int(round(len(positions) * validation_split))
@@ -178,12 +202,11 @@ def next_token_dataset(
         return _windows_tf(ids_t, starts_t, batch_positions, sequence_length)
 
     def make(split_positions, training):
-        ds = tf.data.Dataset.from_tensor_slices(split_positions)
         if training and shuffle:
-            ds = ds.shuffle(
-                len(split_positions), seed=seed, reshuffle_each_iteration=True
-            )
-        ds = ds.batch(batch_size)
+            ds = _epoch_batches(split_positions, batch_size, seed, initial_epoch)
+        else:
+            ds = tf.data.Dataset.from_tensor_slices(split_positions)
+            ds = ds.batch(batch_size)
         ds = ds.map(gather_windows, num_parallel_calls=tf.data.AUTOTUNE)
         return ds.prefetch(tf.data.AUTOTUNE)
 
@@ -191,3 +214,39 @@ def next_token_dataset(
     train = make(positions[:split], training=True)
     validation = make(positions[split:], training=False) if n_val else None
     return train, validation
+
+
+def _epoch_batches(positions, batch_size, seed, initial_epoch):
+    """Batches of `positions`, in a new order each pass (each `iter()`).
+
+    A pass's order depends on `(seed, epoch)` only, so that a dataset made
+    with `initial_epoch=k` starts where a resumed run does. (`Dataset.shuffle`
+    with `reshuffle_each_iteration` counts its passes internally, from 0.)
+    One NumPy call per pass makes the order; the batches are its slices.
+    """
+    import tensorflow as tf
+
+    if seed is None:  # like tf.data's seed=None: fixed by the global seed
+        seed = int(np.random.randint(0, 2**31 - 1))
+    epoch = [initial_epoch]
+    steps = -(-len(positions) // batch_size)
+
+    def next_order():
+        rng = np.random.default_rng([seed, epoch[0]])
+        order = positions[rng.permutation(len(positions))]
+        epoch[0] += 1
+        return order
+
+    @tf.autograph.experimental.do_not_convert  # plain ops: skip the conversion
+    def shuffled(_):
+        order = tf.numpy_function(next_order, [], tf.int64, stateful=True)
+        return tf.ensure_shape(order, (len(positions),))
+
+    def batches(order):  # (n,) -> (batch_size,) slices, one element per step
+        starts = tf.range(0, len(positions), batch_size, dtype=tf.int64)
+        return tf.data.Dataset.from_tensor_slices(starts).map(
+            lambda start: order[start : start + batch_size]
+        )
+
+    ds = tf.data.Dataset.from_tensors(0).map(shuffled).flat_map(batches)
+    return ds.apply(tf.data.experimental.assert_cardinality(steps))

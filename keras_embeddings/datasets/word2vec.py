@@ -162,12 +162,18 @@ def word2vec_dataset(
     shrink_windows=True,
     shuffle=True,
     seed=None,
+    initial_epoch=0,
 ):
     """Word2vec (skip-gram or CBOW) batches with negatives, made on the fly.
 
     Subsampling, window sizes, shuffling and negatives are redrawn every
     epoch (every pass over the dataset); with a `seed` the whole sequence of
-    epochs is reproducible. See the module docstring for the recipe.
+    epochs is reproducible: epoch `e` draws from
+    `np.random.default_rng([seed, e])` alone, so the first pass of a dataset
+    made with `initial_epoch=k` is the pass `k` (from 0) of a new one, and a
+    run resumed at epoch `k` (`callbacks.resume_epoch`) trains on the
+    batches an uninterrupted run would. See the module docstring for the
+    recipe.
 
     Args:
         sequences: list of lists (or 1-D arrays) of int ids, one per document,
@@ -210,6 +216,9 @@ def word2vec_dataset(
             centers), CBOW centers. A document that crosses a block
             boundary is cut there.
         seed: int >= 0 or None.
+        initial_epoch: int >= 0, the epoch the first pass produces (Keras'
+            `fit(initial_epoch=...)`): 0 for a new run, the epoch a resumed
+            run starts at. The steps per epoch do not depend on it.
 
     Returns:
         A `tf.data.Dataset` of `(inputs, labels, sample_weight)` with a known
@@ -274,6 +283,7 @@ def word2vec_dataset(
                         shrink_windows, shuffle, _BLOCK_TOKENS)  # fmt: skip
     if seed is not None:
         seed = positive_int("seed", seed, minimum=0)
+    initial_epoch = positive_int("initial_epoch", initial_epoch, minimum=0)
     base = np.random.SeedSequence(seed).entropy if seed is None else seed
     rows = batch_size // shared_negatives
 
@@ -316,7 +326,7 @@ def word2vec_dataset(
         negative_ids = examples.sample_negatives((k, rows, negatives), rng)
         return x, y, negative_ids, weights
 
-    state = {"epoch": 0, "stacks": None}
+    state = {"epoch": initial_epoch, "stacks": None}
 
     def next_stack(index):
         # Called by tf.data once per stack, in order; stack 0 starts an epoch.
