@@ -234,6 +234,14 @@ def finish(corpus, run, model, history, word_vectors, print_fn, started, prompt=
     )
 
 
+def resuming(run, initial_epoch, epochs):
+    """The line a resumed run prints."""
+    return (
+        f"Resuming the interrupted run in {run.path} at epoch {initial_epoch + 1} "
+        f"of {epochs} (epochs 1-{initial_epoch} are restored from its backup)."
+    )
+
+
 def neighbours(tokenizer, word_vectors, count=5, topn=5):
     """Nearest neighbours of a few frequent content words (4+ letters)."""
     from keras_embeddings import analysis

@@ -180,8 +180,18 @@ class RunFolder:
             raise
         return self
 
-    def __exit__(self, *exc):
-        self._release()  # The staging folder stays for a resume.
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is not None and os.path.isdir(self.path):
+                if os.path.isdir(self.backup_dir):  # kept for a resume
+                    self.print_fn(
+                        f"Stopped: the finished epochs are backed up in "
+                        f"{self.path}; run the same command again to continue."
+                    )
+                else:  # nothing to resume: leave no trace
+                    shutil.rmtree(self.path, ignore_errors=True)
+        finally:
+            self._release()
         return False
 
     # ------------------------------------------------------------------ lock

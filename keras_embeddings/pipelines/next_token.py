@@ -16,6 +16,7 @@ from keras_embeddings.pipelines._common import (
     finish,
     output_folder,
     quiet,
+    resuming,
     tokenized_corpus,
 )
 from keras_embeddings.pipelines._mixed_precision import (
@@ -209,11 +210,24 @@ def train_next_token(
     model._prompt_ids(prompt)  # a prompt of unknown words fails now, not after
     run_settings = _checks.settings("train_next_token", arguments, corpus)
     with RunFolder(out, run_settings, overwrite, print_fn) as run:
+        initial_epoch = callbacks.resume_epoch(run.backup_dir)
+        if initial_epoch:  # the data of the epoch the backup resumes at
+            train_ds, val_ds = datasets.next_token_dataset(
+                corpus.sequences,
+                sequence_length,
+                batch_size=batch_size,
+                validation_split=validation_split,
+                seed=seed,
+                initial_epoch=initial_epoch,
+            )
         print_fn(
             f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
             f"words, vocabulary {len(vocabulary)} (ids; 0 = padding, 1 = <unk>)."
         )
         print_fn(describe_precision(model))
+        if initial_epoch:
+            print_fn(resuming(run, initial_epoch, epochs))
+        model.build((None, sequence_length))  # BackupAndRestore needs weights
         model.compile(optimizer=keras.optimizers.Adam(learning_rate))
         history = model.fit(
             train_ds,
@@ -223,6 +237,7 @@ def train_next_token(
                 log_dir=os.path.join(run.path, "tensorboard"),
                 monitor="val_loss" if val_ds is not None else "loss",
                 patience=patience,
+                backup_dir=run.backup_dir,
                 vocabulary=vocabulary,
             ),
             shuffle=False,  # the dataset reshuffles itself every epoch

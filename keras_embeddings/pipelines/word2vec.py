@@ -18,6 +18,7 @@ from keras_embeddings.pipelines._common import (
     finish,
     output_folder,
     quiet,
+    resuming,
     tokenized_corpus,
 )
 from keras_embeddings.pipelines._mixed_precision import (
@@ -145,7 +146,7 @@ def train_word2vec(
     import keras
     import numpy as np
 
-    from keras_embeddings import datasets, export
+    from keras_embeddings import callbacks, datasets, export
     from keras_embeddings.models import CBOWNegativeSampling, SkipGram
 
     vocabulary = corpus.vocabulary
@@ -194,6 +195,19 @@ def train_word2vec(
     )
     run_settings = _checks.settings("train_word2vec", arguments, corpus)
     with RunFolder(out, run_settings, overwrite, print_fn) as run:
+        initial_epoch = callbacks.resume_epoch(run.backup_dir)
+        if initial_epoch:  # the draws of the epoch the backup resumes at
+            dataset = datasets.word2vec_dataset(
+                corpus.sequences,
+                len(vocabulary),
+                model=model_name,
+                window_size=window_size,
+                negatives=negatives,
+                sample=sample,
+                batch_size=batch_size,
+                seed=seed,
+                initial_epoch=initial_epoch,
+            )
         steps = int(dataset.cardinality())
         print_fn(
             f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
@@ -201,6 +215,9 @@ def train_word2vec(
             "(id 0 = padding)."
         )
         print_fn(describe_precision(model))
+        if initial_epoch:
+            print_fn(resuming(run, initial_epoch, epochs))
+        model.build(None)  # BackupAndRestore needs the weights
         model.compile(learning_rate=learning_rate, decay_steps=epochs * steps)
         log_dir = os.path.join(run.path, "tensorboard")
         fit_started = time.perf_counter()
@@ -210,6 +227,7 @@ def train_word2vec(
             callbacks=[
                 keras.callbacks.TerminateOnNaN(),
                 keras.callbacks.TensorBoard(log_dir=log_dir),
+                callbacks.BackupAndRestore(run.backup_dir),
             ],
             shuffle=False,  # the dataset reshuffles itself every epoch
             verbose=verbose,
@@ -222,7 +240,7 @@ def train_word2vec(
                 f"into {out!r}. Lower `learning_rate` (now {learning_rate}) or "
                 f"`batch_size` (now {batch_size})."
             )
-        epochs_run = len(history.history["loss"])
+        epochs_run = len(history.epoch) - initial_epoch  # in this process
         print_fn(
             f"Trained {epochs_run} epoch(s) of {steps} steps in {fit_seconds:.1f} s: "
             f"{corpus.words * epochs_run / fit_seconds:,.0f} words/s (corpus words "
