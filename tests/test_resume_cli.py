@@ -7,6 +7,7 @@ and its outputs equal those of an uninterrupted run with the same seed.
 """
 
 import os
+import pathlib
 import signal
 import subprocess
 import sys
@@ -60,6 +61,14 @@ def _run(command):
     return done.stdout
 
 
+def _snapshot(folder):
+    return {
+        os.path.join(root, name): pathlib.Path(root, name).read_bytes()
+        for root, _, files in os.walk(folder)
+        for name in files
+    }
+
+
 def _interrupt_after_epoch(command, epoch):
     """Start the run, SIGINT it when epoch `epoch + 1` begins (so `epoch`
     epochs are finished and backed up); return its exit code and output."""
@@ -80,6 +89,12 @@ def _interrupt_after_epoch(command, epoch):
 def test_an_interrupted_run_resumes_to_the_same_weights(model, corpus, tmp_path):
     reference = tmp_path / "reference"
     _run(_command(model, corpus, reference))
+    if model == "skipgram":  # Ctrl-C while replacing an earlier run: kept as it was
+        before = _snapshot(reference)
+        replace = _command(model, corpus, reference) + ["--overwrite"]
+        code, _, err = _interrupt_after_epoch(replace, 1)
+        assert code == 130, err[-2000:]
+        assert _snapshot(reference) == before
 
     out = tmp_path / "out"
     code, printed, err = _interrupt_after_epoch(_command(model, corpus, out), 2)
