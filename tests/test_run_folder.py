@@ -10,8 +10,6 @@ and an unknown prompt stop the run before anything is written.
 
 import json
 import os
-import resource
-import signal
 import subprocess
 import sys
 
@@ -242,12 +240,15 @@ def _our_lines(err):
     )
 
 
-def _limit_file_size(limit):
-    def apply():
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return apply
+# Runs the CLI under a file size limit (`ulimit -f`), set in the child
+# itself: a `preexec_fn` would fork a multithreaded (JAX) parent.
+_LIMITED = (
+    "import resource, runpy, signal, sys; "
+    "signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "  # EFBIG instead of a kill
+    "limit = int(sys.argv.pop(1)); "
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)); "
+    "runpy.run_module('keras_embeddings', run_name='__main__')"
+)
 
 
 @pytest.mark.slow
@@ -257,9 +258,14 @@ def test_a_full_disk_is_one_line_and_keeps_the_earlier_run(corpus, tmp_path):
     out = tmp_path / "out"
     assert _train(corpus, out) == 0
     first = _snapshot(out)
-    run = _cli(
-        "train", "--corpus", str(corpus), "--out", str(out), *TINY,
-        "--embedding-dim", "4000", "--overwrite", preexec_fn=_limit_file_size(150_000),
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    run = subprocess.Popen(
+        [
+            sys.executable, "-c", _LIMITED, "150000", "train", "--corpus",
+            str(corpus), "--out", str(out), *TINY, "--embedding-dim", "4000",
+            "--overwrite",
+        ],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     code, err = run.wait(timeout=300), run.stderr.read()
     assert code == 2, err
