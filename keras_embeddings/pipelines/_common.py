@@ -4,10 +4,13 @@ Private: `pipelines.train_next_token` and `pipelines.train_word2vec` are the
 public entry points.
 """
 
+import contextlib
 import dataclasses
 import glob
 import json
 import os
+import signal
+import threading
 import time
 
 from keras_embeddings._validation import optional_positive_int, positive_int
@@ -232,6 +235,47 @@ def finish(corpus, run, model, history, word_vectors, print_fn, started, prompt=
         num_words=corpus.words,
         seconds=seconds,
     )
+
+
+@contextlib.contextmanager
+def interrupt_between_steps():
+    """Inside, a first Ctrl-C stops `fit` at the end of the current step.
+
+    SIGINT raises `KeyboardInterrupt` wherever the main thread is, and a
+    `KeyboardInterrupt` inside the input pipeline's NumPy functions can be
+    taken for the end of the data, ending the epoch early instead of the
+    run. Here the first SIGINT only sets a flag; the yielded callback raises
+    `KeyboardInterrupt` after the step, with the backup of the last finished
+    epoch intact. A second Ctrl-C interrupts at once.
+    """
+    import keras
+
+    class StopOnInterrupt(keras.callbacks.Callback):
+        requested = False
+
+        def on_train_batch_end(self, batch, logs=None):
+            if self.requested:
+                raise KeyboardInterrupt
+
+        on_epoch_begin = on_epoch_end = on_test_batch_end = on_train_batch_end
+
+    callback = StopOnInterrupt()
+    if threading.current_thread() is not threading.main_thread():
+        yield callback  # signal handlers belong to the main thread
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def request(signum, frame):
+        callback.requested = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, request)
+    try:
+        yield callback
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if callback.requested:  # stopped between fit and here
+        raise KeyboardInterrupt
 
 
 def resuming(run, initial_epoch, epochs):

@@ -14,6 +14,7 @@ from keras_embeddings.pipelines import _checks
 from keras_embeddings.pipelines._common import (
     check_common,
     finish,
+    interrupt_between_steps,
     output_folder,
     quiet,
     resuming,
@@ -229,20 +230,22 @@ def train_next_token(
             print_fn(resuming(run, initial_epoch, epochs))
         model.build((None, sequence_length))  # BackupAndRestore needs weights
         model.compile(optimizer=keras.optimizers.Adam(learning_rate))
-        history = model.fit(
-            train_ds,
-            validation_data=val_ds,
-            epochs=epochs,
-            callbacks=callbacks.training_callbacks(
-                log_dir=os.path.join(run.path, "tensorboard"),
-                monitor="val_loss" if val_ds is not None else "loss",
-                patience=patience,
-                backup_dir=run.backup_dir,
-                vocabulary=vocabulary,
-            ),
-            shuffle=False,  # the dataset reshuffles itself every epoch
-            verbose=verbose,
+        fit_callbacks = callbacks.training_callbacks(
+            log_dir=os.path.join(run.path, "tensorboard"),
+            monitor="val_loss" if val_ds is not None else "loss",
+            patience=patience,
+            backup_dir=run.backup_dir,
+            vocabulary=vocabulary,
         )
+        with interrupt_between_steps() as stop:  # last: after the backup
+            history = model.fit(
+                train_ds,
+                validation_data=val_ds,
+                epochs=epochs,
+                callbacks=[*fit_callbacks, stop],
+                shuffle=False,  # the dataset reshuffles itself every epoch
+                verbose=verbose,
+            )
         word_vectors = export.to_word_vectors(model, vocabulary)
         word_vectors.pop("<unk>", None)
         return finish(

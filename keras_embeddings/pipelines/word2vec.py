@@ -16,6 +16,7 @@ from keras_embeddings.pipelines import _checks
 from keras_embeddings.pipelines._common import (
     check_common,
     finish,
+    interrupt_between_steps,
     output_folder,
     quiet,
     resuming,
@@ -221,17 +222,19 @@ def train_word2vec(
         model.compile(learning_rate=learning_rate, decay_steps=epochs * steps)
         log_dir = os.path.join(run.path, "tensorboard")
         fit_started = time.perf_counter()
-        history = model.fit(
-            dataset,
-            epochs=epochs,
-            callbacks=[
-                keras.callbacks.TerminateOnNaN(),
-                keras.callbacks.TensorBoard(log_dir=log_dir),
-                callbacks.BackupAndRestore(run.backup_dir),
-            ],
-            shuffle=False,  # the dataset reshuffles itself every epoch
-            verbose=verbose,
-        )
+        with interrupt_between_steps() as stop:  # last: after the backup
+            history = model.fit(
+                dataset,
+                epochs=epochs,
+                callbacks=[
+                    keras.callbacks.TerminateOnNaN(),
+                    keras.callbacks.TensorBoard(log_dir=log_dir),
+                    callbacks.BackupAndRestore(run.backup_dir),
+                    stop,
+                ],
+                shuffle=False,  # the dataset reshuffles itself every epoch
+                verbose=verbose,
+            )
         fit_seconds = time.perf_counter() - fit_started
         loss = history.history["loss"][-1]
         if not np.isfinite(loss) or not np.isfinite(model.get_embeddings()).all():
