@@ -359,4 +359,8 @@ def word2vec_dataset(
     # makes the next batches while the model trains.
     dataset = tf.data.Dataset.range(stacks).map(to_tensors).unbatch()
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(steps))
-    return dataset.prefetch(_PREFETCH)
+    dataset = dataset.prefetch(_PREFETCH)
+    # Every id is in [0, vocabulary_size) by construction: the models skip
+    # their per-batch id check on this dataset (`models._ids`).
+    dataset._keras_embeddings_ids_below = vocabulary_size
+    return dataset

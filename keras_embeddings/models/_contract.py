@@ -16,6 +16,11 @@ projector and the plots read, so that no word is ever dropped by mistake:
   when needed. One set of source names across models: `"input"` (the
   table the model looks words up in), `"output"` (the table it scores
   words with, for models that have one) and `"average"` of the two.
+
+It also refuses bad input ids (`models._ids.IdChecksMixin`): negative,
+non-integer and `>= vocabulary_size` ids raise `InvalidInputError` in
+`model(x)`, `fit`, `evaluate`, `predict` and the `*_on_batch` methods,
+checked once per call on the host.
 """
 
 import sys
@@ -28,6 +33,7 @@ from keras_embeddings._precision import check_float64_supported
 from keras_embeddings._validation import one_of
 from keras_embeddings._word_vectors import check_words
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models._ids import IdChecksMixin
 
 __all__ = ["EmbeddingModelMixin", "check_vocabulary"]
 
@@ -71,7 +77,7 @@ def large_negative(dtype):
     return -min(1e9, largest / 2)
 
 
-class EmbeddingModelMixin:
+class EmbeddingModelMixin(IdChecksMixin):
     """`get_embeddings`, `get_vocabulary` and `padding_id` for a `keras.Model`.
 
     Put it first among the bases: `class GloVe(EmbeddingModelMixin,
@@ -85,7 +91,21 @@ class EmbeddingModelMixin:
     - `_build_for_embeddings()`: build the model's weights without data;
 
     and sets `_embedding_sources` to `SOURCES` when it has an output table
-    (the default, `("input",)`, is for a model with one table).
+    (the default, `("input",)`, is for a model with one table), and
+    `_id_inputs`, the names of its inputs (all ids): one name for a model
+    that reads one array, one per entry for a model that reads a tuple.
+
+    Input ids are checked (integers in `[0, vocabulary_size)`, 0 included
+    whether or not it is padding) where they are concrete: `model(x)` with
+    NumPy arrays, lists or eager tensors, and the whole of `x` (and
+    `validation_data`) in `fit`, `evaluate`, `predict` and the `*_on_batch`
+    methods before the first step; a `tf.data.Dataset` batch by batch in its
+    input pipeline. A bad id raises `InvalidInputError` naming the model,
+    the input, the value and its index. Symbolic and traced ids cannot be
+    checked and are not: `keras.Input` in a functional model, calls inside
+    `jax.jit`, `tf.function`, `torch.compile` or a custom `train_step`, and
+    batches from Python generators, `keras.utils.PyDataset` or a PyTorch
+    `DataLoader`.
 
     Example:
 
@@ -98,6 +118,10 @@ class EmbeddingModelMixin:
     (True, ['cat', 'sat', 'mat'])
     >>> model.get_embeddings("average").shape
     (3, 2)
+    >>> model(np.array([0, 3]))
+    Traceback (most recent call last):
+    ...
+    keras_embeddings.errors.InvalidInputError: GloVe: the word ids (`inputs`) must be in [0, 3) ... Received: 3 at index [1]. ...
     ```
     """
 

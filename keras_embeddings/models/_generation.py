@@ -20,6 +20,14 @@ from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.models._compile import CompileDefaultsMixin
 from keras_embeddings.models._contract import check_vocabulary as contract_vocabulary
 from keras_embeddings.models._contract import large_negative
+from keras_embeddings.models._ids import check_ids, checked_calls
+
+# The most words one `generate` call adds. Each word is one forward pass
+# (about 40 ms for the CLI's models on a 2-core CPU, so 1,000 words take
+# under a minute); a model without `sequence_length` reads the whole text at
+# every step, so its time grows with the square of the length (100 words:
+# 20 s; 400 words: 400 s there).
+MAX_NUM_WORDS = 1000
 
 _SAMPLERS = {
     "greedy": "GreedySampler",
@@ -109,12 +117,11 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
             if all(i == self._oov_id() for i in ids):
                 ids = []  # only unknown words: nothing to condition on
         else:
-            ids = [int(i) for i in np.asarray(prompt).reshape(-1)]
-            if any(i < 1 or i >= self.vocabulary_size for i in ids):
-                raise InvalidInputError(
-                    f"`prompt` ids must be in [1, {self.vocabulary_size}). "
-                    f"Received: {ids}"
-                )
+            ids = np.asarray(prompt).reshape(-1)
+            # Integers, not padding (0): a float id would be truncated.
+            where = f"{type(self).__name__}.generate"
+            check_ids(ids, self.vocabulary_size, where, "`prompt` ids", low=1)
+            ids = [int(i) for i in ids]
         if not ids:
             raise InvalidInputError(
                 f"`prompt` {prompt!r} has no word the model knows. "
@@ -147,7 +154,8 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
 
         Args:
             prompt: str (needs `vocabulary`) or list of int ids.
-            num_words: int, how many words to add.
+            num_words: int, how many words to add, at most `MAX_NUM_WORDS`
+                (1,000: each word is one forward pass of the model).
             sampler: `"greedy"`, `"top_k"`, `"top_p"`, `"random"`, `"beam"`,
                 or a `keras_hub.samplers.Sampler`.
             temperature: float > 0, divides the logits before the softmax.
@@ -160,6 +168,12 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
             model with `vocabulary`, else a list of ids.
         """
         num_words = positive_int("num_words", num_words)
+        if num_words > MAX_NUM_WORDS:
+            raise InvalidInputError(
+                f"`num_words` must be at most {MAX_NUM_WORDS}: each word is one "
+                "forward pass of the model. Generate in several calls, feeding "
+                f"the end of one as the next prompt. Received: num_words={num_words}"
+            )
         # 0, a negative, inf or nan temperature would divide the logits into
         # nan or flip them, cancelling the ban on padding and OOV below.
         temperature = number("temperature", temperature, 0, None, low_open=True)
@@ -186,7 +200,8 @@ class NextTokenLanguageModelMixin(CompileDefaultsMixin):
 
         buffer = np.zeros((1, len(ids) + num_words), "int32")
         buffer[0, : len(ids)] = ids
-        with no_autograd():
+        # The model's own ids: its calls need no check at every step.
+        with no_autograd(), checked_calls():
             out = sampler(next_logits, ops.convert_to_tensor(buffer), index=len(ids))
         out = [int(i) for i in ops.convert_to_numpy(out)[0]]
         if isinstance(prompt, str) and self.vocabulary is not None:

@@ -156,6 +156,7 @@ class CBOW(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
     """
 
     _embedding_sources = SOURCES
+    _id_inputs = ("context ids",)
 
     def __init__(
         self,
@@ -232,6 +233,7 @@ class CBOW(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
             `(batch, vocabulary_size)`. Row `j` is the transpose of the
             notebook's column vector for example `j`.
         """
+        self._check_data(context_ids, "context_ids", "CBOW.forward_pass")
         z1, h, z2 = self._forward(ops.convert_to_tensor(np.asarray(context_ids)))
         y_hat = ops.softmax(z2, axis=-1)
         return {

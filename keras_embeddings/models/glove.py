@@ -132,6 +132,7 @@ class GloVe(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
     """
 
     _embedding_sources = SOURCES
+    _id_inputs = ("word ids",)
 
     def __init__(
         self,

@@ -112,6 +112,7 @@ class NextTokenModel(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mod
     """
 
     padding_id = 0  # `Embedding(mask_zero=True)`: Tokenizer ids start at 1
+    _id_inputs = ("context ids",)
 
     def __init__(
         self,

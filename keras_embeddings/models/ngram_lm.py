@@ -154,6 +154,8 @@ class NGramLanguageModel(
     ```
     """
 
+    _id_inputs = ("word ids",)
+
     def __init__(
         self,
         vocabulary_size,

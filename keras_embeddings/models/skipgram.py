@@ -333,6 +333,8 @@ class SkipGram(_Word2Vec):
     ```
     """
 
+    _id_inputs = ("target ids", "context ids", "negative ids")
+
     def call(self, inputs):
         target, context, negative_ids = _unpack(inputs, "SkipGram", "target_ids")
         self._check_ids(target, "the target ids", 1, "(batch,)")
@@ -385,6 +387,8 @@ class CBOWNegativeSampling(_Word2Vec):
     ((50, 8), 0)
     ```
     """
+
+    _id_inputs = ("context ids", "center ids", "negative ids")
 
     def call(self, inputs):
         context, center, negative_ids = _unpack(

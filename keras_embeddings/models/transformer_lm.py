@@ -41,6 +41,7 @@ from keras_embeddings.models._generation import (
     check_vocabulary,
     no_autograd,
 )
+from keras_embeddings.models._ids import check_ids
 from keras_embeddings.models._initial_table import initial_table
 from keras_embeddings.models._mixed_precision import float32_outputs
 
@@ -121,6 +122,7 @@ class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mode
 
     padding_id = 0  # the padding mask is `ids != 0`: Tokenizer ids start at 1
     _embedding_sources = SOURCES
+    _id_inputs = ("token ids",)
 
     def __init__(
         self,
@@ -278,11 +280,8 @@ class TransformerLM(EmbeddingModelMixin, NextTokenLanguageModelMixin, keras.Mode
                     f"array of shape (length,) or (batch, length). Received: "
                     f"inputs={inputs!r}"
                 )
-            if ids.size and (ids.min() < 0 or ids.max() >= self.vocabulary_size):
-                raise InvalidInputError(
-                    f"`inputs` ids must be in [0, {self.vocabulary_size}). "
-                    f"Received ids from {ids.min()} to {ids.max()}."
-                )
+            where = "TransformerLM.contextual_embeddings"
+            check_ids(ids, self.vocabulary_size, where, "`inputs` ids")
             single, rows = ids.ndim == 1, list(np.atleast_2d(ids))
         length = max(len(row) for row in rows)
         if length > self.sequence_length:
