@@ -222,7 +222,12 @@ def _parser():
     generate.add_argument(
         "--model", required=True, help="model.keras of a next-token model"
     )
-    generate.add_argument("--num-words", type=int, default=20)
+    generate.add_argument(
+        "--num-words",
+        type=int,
+        default=20,
+        help="words to add, at most 1000 (default: 20)",  # _generation.MAX_NUM_WORDS
+    )
     generate.add_argument(
         "--sampler",
         default="top_k",

@@ -97,6 +97,19 @@ def test_generate_refuses_a_bad_temperature(trained_run, capsys, temperature):
     _fails_cleanly(argv, capsys, "temperature")
 
 
+@pytest.mark.slow
+def test_generate_refuses_too_many_words(trained_run, capsys):
+    # Before: --num-words 100000000 ran for hours.
+    argv = ["generate", "the government", "--model", str(trained_run / "model.keras"),
+            "--num-words", "100000000"]  # fmt: skip
+    _fails_cleanly(argv, capsys, "--num-words must be at most 1000")
+    from keras_embeddings.models._generation import MAX_NUM_WORDS
+
+    with pytest.raises(SystemExit):
+        main(["generate", "--help"])
+    assert f"at most {MAX_NUM_WORDS} " in capsys.readouterr().out
+
+
 def _fails_cleanly(argv, capsys, message):
     code = main(argv)
     err = capsys.readouterr().err
