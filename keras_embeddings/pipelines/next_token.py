@@ -5,6 +5,7 @@ function: Tokenizer -> next-token windows -> `models.NextTokenModel`, with a
 validation split and early stopping, then the outputs written into `out`.
 """
 
+import functools
 import os
 import time
 
@@ -191,13 +192,15 @@ def train_next_token(
     )
     _checks.check_free_space(out, _checks.output_bytes(parameters, "adam", size, dim))
     keras.utils.set_random_seed(seed)
-    train_ds, val_ds = datasets.next_token_dataset(
+    make_datasets = functools.partial(
+        datasets.next_token_dataset,
         corpus.sequences,
         sequence_length,
         batch_size=batch_size,
         validation_split=validation_split,
         seed=seed,
     )
+    train_ds, val_ds = make_datasets()
     model = NextTokenModel(
         len(vocabulary),
         embedding_dim=embedding_dim,
@@ -213,14 +216,7 @@ def train_next_token(
     with RunFolder(out, run_settings, overwrite, print_fn) as run:
         initial_epoch = callbacks.resume_epoch(run.backup_dir)
         if initial_epoch:  # the data of the epoch the backup resumes at
-            train_ds, val_ds = datasets.next_token_dataset(
-                corpus.sequences,
-                sequence_length,
-                batch_size=batch_size,
-                validation_split=validation_split,
-                seed=seed,
-                initial_epoch=initial_epoch,
-            )
+            train_ds, val_ds = make_datasets(initial_epoch=initial_epoch)
         print_fn(
             f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
             f"words, vocabulary {len(vocabulary)} (ids; 0 = padding, 1 = <unk>)."

@@ -6,6 +6,7 @@ batches and `models.SkipGram` / `models.CBOWNegativeSampling`, then the
 same outputs as the main job.
 """
 
+import functools
 import os
 import time
 
@@ -173,17 +174,19 @@ def train_word2vec(
         out, _checks.output_bytes(2 * size * dim, "sgd", size, dim)
     )
     keras.utils.set_random_seed(seed)
+    make_dataset = functools.partial(
+        datasets.word2vec_dataset,
+        corpus.sequences,
+        len(vocabulary),
+        model=model_name,
+        window_size=window_size,
+        negatives=negatives,
+        sample=sample,
+        batch_size=batch_size,
+        seed=seed,
+    )
     try:
-        dataset = datasets.word2vec_dataset(
-            corpus.sequences,
-            len(vocabulary),
-            model=model_name,
-            window_size=window_size,
-            negatives=negatives,
-            sample=sample,
-            batch_size=batch_size,
-            seed=seed,
-        )
+        dataset = make_dataset()
     except InvalidInputError as e:
         raise InvalidInputError(f"Corpus {corpus.name!r}: {e}") from None
     model_class = SkipGram if model_name == "skipgram" else CBOWNegativeSampling
@@ -198,17 +201,7 @@ def train_word2vec(
     with RunFolder(out, run_settings, overwrite, print_fn) as run:
         initial_epoch = callbacks.resume_epoch(run.backup_dir)
         if initial_epoch:  # the draws of the epoch the backup resumes at
-            dataset = datasets.word2vec_dataset(
-                corpus.sequences,
-                len(vocabulary),
-                model=model_name,
-                window_size=window_size,
-                negatives=negatives,
-                sample=sample,
-                batch_size=batch_size,
-                seed=seed,
-                initial_epoch=initial_epoch,
-            )
+            dataset = make_dataset(initial_epoch=initial_epoch)
         steps = int(dataset.cardinality())
         print_fn(
             f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
