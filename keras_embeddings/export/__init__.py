@@ -14,7 +14,8 @@ that dict to and from the formats other tools read:
 - `save_word2vec` / `load_word2vec`: the word2vec text and binary formats,
   byte for byte as gensim writes them;
 - `to_keyed_vectors`: a gensim `KeyedVectors`, for gensim's query and
-  evaluation tools;
+  evaluation tools (of a `models.FastText`, a `FastTextKeyedVectors` that
+  answers for unseen words too);
 - `save_npz` / `load_npz`: a NumPy `.npz` archive (no pickles);
 - `write_projector`: the files TensorBoard's embedding projector reads;
 - `to_keras_embedding` / `to_embedding_matrix`: the vectors laid out in a
@@ -48,12 +49,12 @@ from keras_embeddings.export.formats import (
     load_word2vec,
     save_npz,
     save_word2vec,
-    to_keyed_vectors,
 )
 from keras_embeddings.export.keras_embedding import (
     to_embedding_matrix,
     to_keras_embedding,
 )
+from keras_embeddings.export.keyed_vectors import to_keyed_vectors
 from keras_embeddings.export.projector import write_projector
 from keras_embeddings.export.word_vectors import id_word_pairs, to_word_vectors
 

@@ -1,7 +1,8 @@
 """Models, one module per model, on one embedding-model contract.
 
 Every model with word vectors (`CBOW`, `GloVe`, `NGramLanguageModel`,
-`NextTokenModel`, `SkipGram`, `CBOWNegativeSampling`, `TransformerLM`) has
+`NextTokenModel`, `SkipGram`, `CBOWNegativeSampling`, `FastText`,
+`TransformerLM`) has
 `get_embeddings(source="input")` (`"output"` and `"average"` where it has a
 second table), `get_vocabulary()` and a `padding_id` (0 or None), which
 export, the projector and the plots read; each accepts `vocabulary=` and
@@ -51,6 +52,7 @@ from keras_embeddings.datasets.masking import (
     sample_input_mask,
 )
 from keras_embeddings.models.cbow import CBOW
+from keras_embeddings.models.fasttext import FastText
 from keras_embeddings.models.glove import GloVe
 from keras_embeddings.models.losses import (
     MeanSparseCrossentropy,
@@ -69,6 +71,7 @@ from keras_embeddings.models.transformer_lm import TransformerLM
 __all__ = [
     "CBOW",
     "CBOWNegativeSampling",
+    "FastText",
     "GloVe",
     "MaskedSparseCategoricalAccuracy",
     "MeanSparseCrossentropy",

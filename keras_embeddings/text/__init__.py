@@ -6,9 +6,12 @@ slide CBOW windows (`context_windows`) and stream corpora (`read_corpus`).
 Taught in `tutorials/01_text_pipeline.py`.
 
 Subwords: `train_word_piece_vocabulary`, `word_piece_tokenizer`, `oov_rate`
-and `compare_oov_rates` (keras-hub's WordPiece, imported on first call).
+and `compare_oov_rates` (keras-hub's WordPiece, imported on first call);
+fastText's character n-grams `char_ngrams`, their hash `ft_hash` and the
+bucket rows of many words, `ngram_ids`.
 """
 
+from keras_embeddings.text.char_ngrams import char_ngrams, ft_hash, ngram_ids
 from keras_embeddings.text.cleaning import tokenize
 from keras_embeddings.text.corpus import read_corpus
 from keras_embeddings.text.encoding import (
@@ -35,9 +38,12 @@ __all__ = [
     "OOVComparison",
     "OneHotVsEmbedding",
     "Tokenizer",
+    "char_ngrams",
     "compare_oov_rates",
     "context_windows",
+    "ft_hash",
     "make_sampling_table",
+    "ngram_ids",
     "ngram_sequences",
     "one_hot",
     "one_hot_vs_embedding",

@@ -1,0 +1,317 @@
+"""fastText: word2vec whose word vectors include character n-grams.
+
+Bojanowski et al., 2017, "Enriching Word Vectors with Subword Information"
+(gensim's `FastText`). Skip-gram (`sg=True`, the default) or CBOW
+(`sg=False`) with negative sampling, as `models.SkipGram` and
+`models.CBOWNegativeSampling`, except for the input vector of a word: the
+mean of its own row of `target_embedding` (gensim's `wv.vectors_vocab`)
+and of the rows of `ngram_embedding` (gensim's `wv.vectors_ngrams`,
+`bucket` rows) that its character n-grams hash to (`text.ngram_ids`:
+`"<word>"`'s n-grams of `min_n` to `max_n` characters, fastText's FNV-1a
+hash modulo `bucket`). Rare words share n-grams with frequent ones
+("walking", "walked"), and a word never seen in training still has a
+vector, the mean of its n-gram rows: `model.get_vector("walkin")`.
+
+CBOW's `u` is the mean of all the rows (word and n-gram) of all the
+context words, as in fastText and gensim (`cbow_mean=1`). Training passes
+the whole error `dL/du` to the word row and to every n-gram row, as
+fastText and gensim do (not the `1 / count` share the gradient of a mean
+would give); the output vectors are word2vec's, and the batches,
+subsampling, negatives and linearly decaying SGD are the word2vec models'
+(`datasets.word2vec_dataset(..., model="skipgram")`, or `model="cbow"` for
+`sg=False`). gensim's skip-gram scales the training mean by `1 / n` for
+`n` n-grams where fastText and gensim's own query-time vectors use
+`1 / (n + 1)`; this model uses `1 / (n + 1)` throughout.
+
+Each word's n-gram rows are computed once from `vocabulary` (required)
+and kept on the device as a non-trainable int32 table `(vocabulary_size,
+width)`, `width` the most n-grams of any word (shorter lists are padded
+and masked); a `.keras` file stores the vocabulary, not that table, and
+recomputes it on loading. A step gathers and updates `batch * width`
+n-gram rows, so it costs several times a `SkipGram` step.
+
+Taught in `tutorials/12_subword_embeddings.py`.
+"""
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from keras_embeddings._validation import boolean, positive_int
+from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models.skipgram import SkipGram, _unpack
+from keras_embeddings.text.char_ngrams import _check_range, ngram_ids
+
+__all__ = ["FastText"]
+
+_CHUNK = 4096  # vocabulary rows composed at once by `get_embeddings`
+
+
+class _SubwordIds(layers.Layer):
+    """The n-gram rows of every word id: `ids` `(vocabulary_size, width)`
+    and `counts` `(vocabulary_size,)`, int32 and not trained.
+
+    Not saved: the model recomputes them from its vocabulary.
+    """
+
+    def __init__(self, ids, counts, **kwargs):
+        super().__init__(trainable=False, **kwargs)
+        self.values = (ids, counts)  # NumPy copies, for the host
+
+    def build(self, input_shape=None):
+        ids, counts = self.values
+        self.ids = self.add_weight(
+            shape=ids.shape, dtype="int32", initializer="zeros",
+            trainable=False, name="ids",
+        )  # fmt: skip
+        self.counts = self.add_weight(
+            shape=counts.shape, dtype="int32", initializer="zeros",
+            trainable=False, name="counts",
+        )  # fmt: skip
+        self.ids.assign(ids)
+        self.counts.assign(counts)
+
+    def save_own_variables(self, store):
+        pass  # recomputed from the vocabulary: smaller files
+
+    def load_own_variables(self, store):
+        pass
+
+
+@keras.saving.register_keras_serializable(package="keras_embeddings")
+class FastText(SkipGram):
+    """fastText: a word's vector is the mean of its word and n-gram rows.
+
+    Bojanowski et al., 2017 (gensim's `FastText(sg=1, negative=...)`, or
+    `sg=0` for CBOW). The logits are `SkipGram`'s, with the input vector of
+    a target word `w`
+
+        u = (target_embedding[w] + sum_g ngram_embedding[g]) / (1 + n)
+
+    over the `n` rows `g` of `text.ngram_ids([word], min_n, max_n,
+    bucket)` (repeats counted); for CBOW, `CBOWNegativeSampling`'s with
+    `u` the mean of all the rows of all the context words. The n-gram rows
+    are gensim's and Facebook's for the same `min_n`, `max_n` and
+    `bucket`, so `export.to_keyed_vectors` gives gensim a
+    `FastTextKeyedVectors` that computes the same vectors.
+
+    Args:
+        vocabulary_size: int, number of ids including the padding id 0.
+        embedding_dim: int, size of each vector (gensim's `vector_size`).
+        negatives: int, negative words per pair (gensim's `negative`).
+        vocabulary: list of `vocabulary_size` str, the word of each id,
+            `vocabulary[0]` the padding entry (which gets no n-grams).
+            Required: the n-grams come from the words.
+        min_n: int, the shortest n-gram in characters (gensim's `min_n`).
+        max_n: int, the longest (gensim's `max_n`); at least `min_n`.
+        bucket: int, the rows of the n-gram table (gensim's `bucket`,
+            2,000,000 by default as there): `bucket * embedding_dim`
+            floats, 800 MB at 100 dimensions, and on a CPU a step about
+            3.5 times slower than with 100,000. A small corpus has far
+            fewer distinct n-grams: fewer rows save memory and time, at
+            the cost of more n-grams sharing a row.
+        sg: bool (or gensim's 1/0), True for skip-gram, False for CBOW.
+        **kwargs: base `Model` arguments (`name`, `dtype`).
+
+    Word vectors: `get_embeddings("input")` (default) the composed vectors
+    above for every id (row `padding_id` = 0 is padding, the word row
+    alone), `"output"` (`context_embedding`) or `"average"`;
+    `get_vector(word)` for any str, in the vocabulary or not.
+
+    Input shape:
+        Skip-gram, as `SkipGram`: `(target_ids, context_ids,
+        negative_ids)`, int tensors `(batch,)`, `(batch,)` and `(rows,
+        negatives)`. CBOW, as `CBOWNegativeSampling`: `(context_ids,
+        center_ids, negative_ids)`, the first `(batch, 2 * window)` padded
+        with 0.
+
+    Output shape:
+        Logits `(batch, 1 + negatives)`.
+
+    Example:
+
+    ```python
+    >>> import numpy as np
+    >>> from keras_embeddings.models import FastText
+    >>> model = FastText(5, embedding_dim=4, negatives=2, bucket=1000,
+    ...                  vocabulary=["", "walk", "walked", "talk", "talked"])
+    >>> model.compile(jit_compile=False)
+    >>> target, context = np.array([1, 3]), np.array([2, 4])
+    >>> negative_ids = np.array([[3, 4], [1, 2]])
+    >>> _ = model.fit((target, context, negative_ids),
+    ...               np.array([[1.0, 0, 0]] * 2), verbose=0)
+    >>> model.get_embeddings().shape
+    (5, 4)
+    >>> model.get_vector("walking").shape  # never seen: its n-grams' mean
+    (4,)
+    ```
+    """
+
+    _id_inputs = ("target ids", "context ids", "negative ids")
+
+    def __init__(
+        self, vocabulary_size, embedding_dim=100, negatives=5, vocabulary=None,
+        min_n=3, max_n=6, bucket=2_000_000, sg=True, **kwargs,
+    ):  # fmt: skip
+        super().__init__(
+            vocabulary_size, embedding_dim, negatives, vocabulary, **kwargs
+        )
+        if self.vocabulary is None:
+            raise InvalidInputError(
+                "FastText needs `vocabulary`, the word of each id (entry 0 "
+                "the padding): a word's n-grams come from its letters. Pass "
+                "e.g. `vocabulary=[''] + words`."
+            )
+        self.min_n, self.max_n = _check_range(min_n, max_n)
+        self.bucket = positive_int("bucket", bucket)
+        if isinstance(sg, (int, np.integer)) and sg in (0, 1):
+            sg = bool(sg)  # gensim's sg=1 / sg=0
+        self.sg = boolean("sg", sg)
+        if not self.sg:
+            self._id_inputs = ("context ids", "center ids", "negative ids")
+        ids, counts = ngram_ids(
+            self.vocabulary, self.min_n, self.max_n, self.bucket
+        )  # (vocabulary_size, width), (vocabulary_size,)
+        ids[self.padding_id], counts[self.padding_id] = 0, 0  # not a word
+        self._word_ids = {}
+        for index, word in enumerate(self.vocabulary):
+            if index != self.padding_id:
+                self._word_ids.setdefault(word, index)
+        bound = 0.5 / self.embedding_dim  # as the word rows
+        self.ngram_embedding = layers.Embedding(
+            self.bucket,
+            self.embedding_dim,
+            embeddings_initializer=keras.initializers.RandomUniform(-bound, bound),
+            dtype=self.dtype_policy,
+            name="ngram_embedding",
+        )
+        self.subword_ids = _SubwordIds(ids, counts, name="subword_ids")
+
+    def build(self, input_shape=None):
+        super().build(input_shape)
+        self.ngram_embedding.build((None,))
+        self.subword_ids.build()
+
+    def _rows_sum(self, ids):
+        """For word ids of any shape `(...)`: the sum of each word's own row
+        and n-gram rows `(..., dim)`, and how many rows that is `(...)`."""
+        word = self.target_embedding(ids)  # (..., dim)
+        rows = ops.take(self.subword_ids.ids, ids, axis=0)  # (..., width)
+        count = ops.take(self.subword_ids.counts, ids, axis=0)  # (...)
+        width = self.subword_ids.ids.shape[1]
+        mask = ops.arange(width, dtype="int32") < count[..., None]
+        mask = ops.cast(mask, word.dtype)  # (..., width)
+        ngrams = self.ngram_embedding(rows)  # (..., width, dim)
+        total = word + ops.sum(ngrams * mask[..., None], axis=-2)  # (..., dim)
+        return total, 1.0 + ops.cast(count, word.dtype)
+
+    def _input_vectors(self, ids):
+        """The vectors of word ids `(batch,)` -> `(batch, dim)`."""
+        total, rows = self._rows_sum(ids)  # (batch, dim), (batch,)
+        return _mean_forward_whole_error(total, rows[:, None])
+
+    def _context_vectors(self, context):
+        """CBOW's `u`: the mean of every row (word and n-gram) of the
+        non-zero context ids `(batch, window)` -> `(batch, dim)`."""
+        total, rows = self._rows_sum(context)  # (batch, window, dim), (batch, window)
+        present = ops.cast(ops.not_equal(context, 0), total.dtype)  # (batch, window)
+        total = ops.sum(total * present[..., None], axis=1)  # (batch, dim)
+        rows = ops.maximum(ops.sum(rows * present, axis=1, keepdims=True), 1.0)
+        return _mean_forward_whole_error(total, rows)
+
+    def call(self, inputs):
+        if self.sg:
+            target, context, negative_ids = _unpack(inputs, "FastText", "target_ids")
+            self._check_ids(target, "the target ids", 1, "(batch,)")
+            return self._score(self._input_vectors(target), context, negative_ids)
+        context, center, negative_ids = _unpack(inputs, "FastText", "context_ids")
+        self._check_ids(context, "the context ids", 2, "(batch, 2 * window)")
+        return self._score(self._context_vectors(context), center, negative_ids)
+
+    def _composed(self, word_ids, rows, counts):
+        """Vectors in the weights' dtype (float32 under mixed precision) from
+        word ids `(n,)` (None: n-grams alone) and n-gram rows `(n, width)`
+        with their `counts` `(n,)`; zeros where there is no row at all."""
+        ngrams = self.ngram_embedding.embeddings
+        ngrams = ops.convert_to_numpy(ops.take(ngrams, rows, axis=0))  # (n, width, dim)
+        present = np.arange(rows.shape[1]) < counts[:, None]  # (n, width)
+        total = np.sum(ngrams * present[..., None], axis=1)  # (n, dim)
+        if word_ids is not None:
+            words = ops.take(self.target_embedding.embeddings, word_ids, axis=0)
+            total = total + ops.convert_to_numpy(words)
+            counts = counts + 1
+        return total / np.maximum(counts, 1)[:, None].astype(total.dtype)
+
+    def _embedding_tables(self):
+        # The composed vectors of every id, a few thousand rows at a time.
+        ids, counts = self.subword_ids.values
+        chunks = [
+            self._composed(np.arange(start, end), ids[start:end], counts[start:end])
+            for start, end in _chunks(self.vocabulary_size)
+        ]
+        return np.concatenate(chunks), self.context_embedding.embeddings
+
+    def get_vector(self, word):
+        """The vector of any str, as gensim's `FastTextKeyedVectors[word]`.
+
+        A word of the vocabulary (not the padding entry) gets its row of
+        `get_embeddings()`: the mean of its word row and its n-gram rows.
+        Any other str gets the mean of its n-gram rows; one without any
+        n-gram (`""`, or shorter than `min_n - 2` characters) gets zeros,
+        as in gensim (which logs a warning) and fastText.
+
+        Args:
+            word: str.
+
+        Returns:
+            A NumPy array `(embedding_dim,)`.
+
+        Raises:
+            InvalidInputError: `word` is not a str.
+
+        Example:
+
+        ```python
+        >>> from keras_embeddings.models import FastText
+        >>> model = FastText(3, embedding_dim=2, bucket=100,
+        ...                  vocabulary=["", "cat", "cats"])
+        >>> bool((model.get_vector("cat") == model.get_embeddings()[1]).all())
+        True
+        >>> model.get_vector("")  # no n-grams: the origin, as gensim
+        array([0., 0.], dtype=float32)
+        ```
+        """
+        if not isinstance(word, str):
+            raise InvalidInputError(
+                f"FastText.get_vector: `word` must be a str. Received: "
+                f"word={word!r:.100} of type {type(word).__name__}"
+            )
+        if not self.built:
+            self._build_for_embeddings()
+        index = self._word_ids.get(word)
+        if index is not None:
+            ids, counts = self.subword_ids.values
+            return self._composed(
+                np.array([index]), ids[index : index + 1], counts[index : index + 1]
+            )[0]
+        ids, counts = ngram_ids([word], self.min_n, self.max_n, self.bucket)
+        return self._composed(None, ids, counts)[0]
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "min_n": self.min_n,
+            "max_n": self.max_n,
+            "bucket": self.bucket,
+            "sg": self.sg,
+        }
+
+
+def _mean_forward_whole_error(total, rows):
+    """`total / rows` forward; backward, every summed row gets the whole
+    error `dL/du`, as fastText and gensim update them (not `1 / rows`)."""
+    return total - ops.stop_gradient(total - total / rows)
+
+
+def _chunks(size):
+    return [(start, min(start + _CHUNK, size)) for start in range(0, size, _CHUNK)]
