@@ -30,7 +30,10 @@ split and early stopping); `--model skipgram` / `--model cbow` run
 `pipelines.train_word2vec` (word2vec with negative sampling on
 `datasets.word2vec_dataset` batches, with gensim's defaults: 100
 dimensions, window 5, 5 negatives, `sample=1e-3`, `min_count=5`, 5 epochs,
-learning rate 0.025 decaying linearly). Like gensim, word2vec trains for
+learning rate 0.025 decaying linearly); `--model fasttext` runs it with
+`models.FastText` (skip-gram over character n-grams, `--bucket`, `--min-n`,
+`--max-n`), whose `model.keras` answers `keras-embeddings similar WORD
+--model OUT/model.keras` for words it never saw. Like gensim, word2vec trains for
 `--epochs` epochs on the whole corpus: there is no validation split or early
 stopping, so `--patience` and `--validation-split` belong to next-token
 only. A flag that does not apply to the chosen model is an error.
@@ -73,8 +76,10 @@ from keras_embeddings.datasets.word2vec import WORD2VEC_DEFAULTS
 
 __all__ = ["main"]
 
-MODELS = ("next-token", "cbow", "skipgram")
-WORD2VEC_MODELS = ("cbow", "skipgram")
+MODELS = ("next-token", "cbow", "skipgram", "fasttext")
+WORD2VEC_MODELS = ("cbow", "skipgram", "fasttext")
+# Flags of --model fasttext only (None in the recipe: fastText's defaults).
+FASTTEXT_FLAGS = ("bucket", "min_n", "max_n")
 RECIPES = {
     "next-token": pipelines.train_next_token,
     "word2vec": pipelines.train_word2vec,
@@ -134,6 +139,11 @@ _TRAIN_FLAGS = {
         ("negatives", int, "negative words per example"),
         ("sample", float, "subsampling threshold of frequent words, 0 keeps all"),
     ],
+    "fastText options (fasttext)": [
+        ("bucket", int, "rows for hashed character n-grams (default: 262144)"),
+        ("min_n", int, "shortest character n-gram (default: 3)"),
+        ("max_n", int, "longest character n-gram (default: 6)"),
+    ],
 }  # fmt: skip
 
 
@@ -175,7 +185,8 @@ def _parser():
         choices=MODELS,
         default="next-token",
         help="next-token: Embedding + LSTM next-word model; skipgram, cbow: "
-        "word2vec with negative sampling (default: next-token)",
+        "word2vec with negative sampling; fasttext: skip-gram over character "
+        "n-grams, vectors for unseen words too (default: next-token)",
     )
     train.add_argument(
         "--corpus",
@@ -190,7 +201,8 @@ def _parser():
     for group, flags in _TRAIN_FLAGS.items():
         parent = train if group is None else train.add_argument_group(group)
         for name, kind, text in flags:
-            help_text = f"{text} {_default(name)}".strip()
+            default = "" if name in FASTTEXT_FLAGS else _default(name)
+            help_text = f"{text} {default}".strip()
             parent.add_argument(_flag(name), type=kind, help=help_text)
         if group is None:
             train.add_argument("--seed", type=int, default=0)
@@ -214,7 +226,13 @@ def _parser():
         "similar", help="nearest neighbours of a word in a vectors file"
     )
     similar.add_argument("word")
-    similar.add_argument("--vectors", required=True, help="vectors.txt (word2vec)")
+    source = similar.add_mutually_exclusive_group(required=True)
+    source.add_argument("--vectors", help="vectors.txt (word2vec)")
+    source.add_argument(
+        "--model",
+        help="model.keras of a trained model; a fasttext model answers for "
+        "words it never saw",
+    )
     similar.add_argument("--topn", type=int, default=10)
 
     generate = commands.add_parser("generate", help="continue a prompt with a model")
@@ -268,6 +286,11 @@ def _resolve_defaults(args):
     defaults = DEFAULTS[family]
     for name in sorted({n for d in DEFAULTS.values() for n in d}):
         value = getattr(args, name)
+        if name in FASTTEXT_FLAGS and value is not None and args.model != "fasttext":
+            raise InvalidInputError(
+                f"{_flag(name)} applies to --model fasttext only, not to --model "
+                f"{args.model}. Leave it out."
+            )
         if name not in defaults:
             if value is not None:
                 other = "next-token" if family == "word2vec" else "cbow and skipgram"
@@ -279,7 +302,8 @@ def _resolve_defaults(args):
         if value is None:
             setattr(args, name, defaults[name])
     if family == "word2vec" and args.batch_size is None:
-        args.batch_size = WORD2VEC_DEFAULTS["batch_size"][args.model]
+        kind = "cbow" if args.model == "cbow" else "skipgram"
+        args.batch_size = WORD2VEC_DEFAULTS["batch_size"][kind]
     if args.out is None:
         args.out = os.path.join("runs", args.model)
     return family
@@ -309,10 +333,33 @@ def _as_flags(message, names):
 def similar(args):
     from keras_embeddings import analysis, export
 
-    word_vectors = export.load_word2vec(args.vectors)
+    if args.vectors is not None:
+        word_vectors = export.load_word2vec(args.vectors)
+    else:
+        word_vectors = _model_vectors(args.model, args.word)
     for word, score in analysis.most_similar(word_vectors, args.word, topn=args.topn):
         print(f"{word}\t{score:.4f}")
     return 0
+
+
+def _model_vectors(path, word):
+    """The word vectors of a model file, with `word`'s own if the model
+    builds vectors for unseen words (fastText)."""
+    from keras_embeddings import export
+    from keras_embeddings.models import load_model
+
+    model = load_model(path)
+    if not hasattr(model, "get_embeddings"):
+        from keras_embeddings.errors import InvalidInputError
+
+        raise InvalidInputError(
+            f"Model {path!r} ({type(model).__name__}) has no word vectors. Pass "
+            "a model written by `keras-embeddings train`."
+        )
+    word_vectors = export.to_word_vectors(model)
+    if word not in word_vectors and hasattr(model, "get_vector"):
+        word_vectors = {word: model.get_vector(word), **word_vectors}
+    return word_vectors
 
 
 def generate(args):
@@ -379,7 +426,7 @@ def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = _parser().parse_args(argv)
     command = {"train": train, "similar": similar, "generate": generate}[args.command]
-    if args.command != "similar":  # `similar` reads vectors: no Keras
+    if args.command != "similar" or args.model:  # vectors.txt needs no Keras
         _print_backend()
     with warnings.catch_warnings():
         warnings.showwarning = _one_line_warnings(warnings.showwarning)
