@@ -141,6 +141,18 @@ EXPECTED_OUTPUT = {
         "Identical: True",  # the GloVe file gives the same layer
         "Table still the file's: True",
     ],
+    "12_subword_embeddings.py": [
+        "text.char_ngrams gives the same: True",
+        "gensim's compute_ngrams too: True",
+        "All three agree: True",  # FNV-1a by hand, text.ft_hash, gensim
+        "'é>': by hand 4247996781, text.ft_hash 4247996781, gensim 4247996781",
+        "Same rows as gensim's ft_ngram_hashes: True True",
+        "In the corpus: [] (none)",  # the unseen words are unseen
+        "governmnet: UnknownWordError: Word 'governmnet' is not in the vocabulary",
+        "FastTextKeyedVectors (65536, 32)",
+        "kv['governmnet'] equals model.get_vector('governmnet'): True",
+        "kv['wherever'] equals model.get_vector('wherever'): True",
+    ],
 }
 # Tutorials that read ../shared/data/csc321 (elsewhere they would download it).
 CSC321 = Path(__file__).resolve().parents[2] / "shared" / "data" / "csc321"
