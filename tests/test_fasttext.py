@@ -407,3 +407,24 @@ def test_refuses_bad_ids_words_and_arguments():
         cbow((np.array([1], "int32"), np.array([1], "int32"), negatives))
     with pytest.raises(InvalidInputError, match=r"the center ids \(`inputs\[1\]`\)"):
         cbow((np.array([[1, 2]], "int32"), np.array([V], "int32"), negatives))
+
+
+def test_fit_on_an_unbuilt_model_trains_the_ngram_rows():
+    # Before: a model built inside `fit` kept zero n-gram counts on the
+    # device (the assignment after `add_weight` was lost in the traced
+    # build), so only the word rows trained.
+    model = models.FastText(
+        5, embedding_dim=4, negatives=2, bucket=1000,
+        vocabulary=["", "walk", "walked", "talk", "talked"],
+    )  # fmt: skip
+    model.compile()
+    x = (np.array([1, 3]), np.array([2, 4]), np.array([[3, 4], [1, 2]]))
+    y = np.array([[1.0, 0.0, 0.0]] * 2)
+    model.fit(x, y, epochs=1, verbose=0)  # builds the model
+    counts = keras.ops.convert_to_numpy(model.subword_ids.counts)
+    np.testing.assert_array_equal(counts, model.subword_ids.values[1])
+    before = keras.ops.convert_to_numpy(model.ngram_embedding.embeddings).copy()
+    model.fit(x, y, epochs=3, verbose=0)
+    after = keras.ops.convert_to_numpy(model.ngram_embedding.embeddings)
+    used = np.unique(model.subword_ids.values[0][1:])
+    assert np.abs(after[used] - before[used]).max() > 0

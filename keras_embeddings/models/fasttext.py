@@ -47,6 +47,15 @@ __all__ = ["FastText"]
 _CHUNK = 4096  # vocabulary rows composed at once by `get_embeddings`
 
 
+def _constant(values):
+    """An initializer giving `values` (NumPy), whatever the shape asked."""
+
+    def initializer(shape, dtype=None):
+        return ops.convert_to_tensor(values, dtype=dtype)
+
+    return initializer
+
+
 class _SubwordIds(layers.Layer):
     """The n-gram rows of every word id: `ids` `(vocabulary_size, width)`
     and `counts` `(vocabulary_size,)`, int32 and not trained.
@@ -59,17 +68,19 @@ class _SubwordIds(layers.Layer):
         self.values = (ids, counts)  # NumPy copies, for the host
 
     def build(self, input_shape=None):
+        # The values come from the initializers, not from an `assign` after
+        # creation: a build traced inside `fit` (JAX's stateless scope, a
+        # `tf.function`) would drop the assignment and keep the zeros, and
+        # no n-gram row would ever be trained.
         ids, counts = self.values
         self.ids = self.add_weight(
-            shape=ids.shape, dtype="int32", initializer="zeros",
+            shape=ids.shape, dtype="int32", initializer=_constant(ids),
             trainable=False, name="ids",
         )  # fmt: skip
         self.counts = self.add_weight(
-            shape=counts.shape, dtype="int32", initializer="zeros",
+            shape=counts.shape, dtype="int32", initializer=_constant(counts),
             trainable=False, name="counts",
         )  # fmt: skip
-        self.ids.assign(ids)
-        self.counts.assign(counts)
 
     def save_own_variables(self, store):
         pass  # recomputed from the vocabulary: smaller files
