@@ -20,6 +20,9 @@ import numpy as np
 from keras_embeddings._validation import boolean
 from keras_embeddings._word_vectors import words_and_matrix
 from keras_embeddings.errors import InvalidInputError, MissingInputError
+
+# One `to_keyed_vectors` (dicts and models); its old home re-exports it.
+from keras_embeddings.export.keyed_vectors import to_keyed_vectors
 from keras_embeddings.io_utils import atomic_open, check_regular_file
 
 __all__ = [
@@ -302,40 +305,6 @@ def _read_binary(body, count, dim):
         pairs.append((word, vector.astype(np.float32)))
         pos = start + record_bytes
     return pairs
-
-
-def to_keyed_vectors(word_vectors):
-    """Build a gensim `KeyedVectors` from a dict word -> vector.
-
-    Use it for gensim's tools (`most_similar`, `doesnt_match`,
-    `evaluate_word_analogies`, `evaluate_word_pairs`, ...). The word order is
-    kept: `index_to_key` lists the words as the dict does.
-
-    Args:
-        word_vectors: dict word -> vector.
-
-    Returns:
-        A `gensim.models.KeyedVectors` with float32 vectors.
-
-    Example:
-
-    ```python
-    >>> from keras_embeddings.export import to_keyed_vectors
-    >>> keyed_vectors = to_keyed_vectors(
-    ...     {"king": [1.0, 0.0], "queen": [0.9, 0.1], "apple": [0.0, 1.0]}
-    ... )
-    >>> keyed_vectors.index_to_key
-    ['king', 'queen', 'apple']
-    >>> keyed_vectors.most_similar("king", topn=1)
-    [('queen', 0.99...)]
-    ```
-    """
-    from gensim.models import KeyedVectors  # gensim is slow to import.
-
-    words, matrix = words_and_matrix(word_vectors)
-    keyed_vectors = KeyedVectors(vector_size=matrix.shape[1], dtype=np.float32)
-    keyed_vectors.add_vectors(words, matrix)
-    return keyed_vectors
 
 
 def save_npz(path, word_vectors):

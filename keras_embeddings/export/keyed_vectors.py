@@ -15,7 +15,7 @@ Taught in `tutorials/12_subword_embeddings.py`.
 
 import numpy as np
 
-from keras_embeddings.export.formats import to_keyed_vectors as _dict_to_keyed
+from keras_embeddings._word_vectors import words_and_matrix
 from keras_embeddings.export.word_vectors import id_word_pairs, to_word_vectors
 
 __all__ = ["to_keyed_vectors"]
@@ -100,4 +100,9 @@ def to_keyed_vectors(source):
         return _fasttext_keyed_vectors(source)
     if callable(getattr(source, "get_embeddings", None)):
         source = to_word_vectors(source)
-    return _dict_to_keyed(source)
+    from gensim.models import KeyedVectors  # gensim is slow to import.
+
+    words, matrix = words_and_matrix(source)
+    keyed_vectors = KeyedVectors(vector_size=matrix.shape[1], dtype=np.float32)
+    keyed_vectors.add_vectors(words, matrix)
+    return keyed_vectors

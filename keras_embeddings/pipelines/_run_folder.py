@@ -31,13 +31,12 @@ import shutil
 
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.io_utils import atomic_open
+from keras_embeddings.pipelines._common import OUTPUT_FILES
 
-MANIFEST = "run.json"
+MANIFEST = OUTPUT_FILES["manifest"]
 BACKUP = "backup"
-# The entries of a finished run folder (older runs had no run.json).
-RUN_ENTRIES = {
-    MANIFEST, "model.keras", "vectors.txt", "history.json", "plots", "tensorboard",
-}  # fmt: skip
+# The entries of a finished run folder: the top level of every output.
+RUN_ENTRIES = {path.split(os.sep)[0] for path in OUTPUT_FILES.values()}
 
 try:
     import fcntl
