@@ -136,8 +136,11 @@ def _assign(model, seed=0):
         "ngram": rng.normal(size=(BUCKET, D)).astype("float32"),
         "output": rng.normal(size=(V, D)).astype("float32") * 0.5,
     }
+    # Rows no vocabulary n-gram hashes to are zero and not stored.
+    unused = np.setdiff1d(np.arange(BUCKET), model.ngram_rows)
+    tables["ngram"][unused] = 0.0
     model.target_embedding.embeddings.assign(tables["word"])
-    model.ngram_embedding.embeddings.assign(tables["ngram"])
+    model.ngram_embedding.embeddings.assign(tables["ngram"][model.ngram_rows])
     model.context_embedding.embeddings.assign(tables["output"])
     return tables
 
@@ -174,6 +177,30 @@ def test_vectors_equal_the_numpy_mean_for_known_and_unseen_words():
     )
 
 
+def test_only_the_vocabularys_ngram_rows_are_stored_and_trained():
+    model = _model()
+    expected = sorted(
+        {row for word in VOCABULARY[1:] for row in ft_ngram_hashes(word, 3, 6, BUCKET)}
+    )
+    assert model.ngram_rows.tolist() == expected
+    model.build(None)
+    assert tuple(model.ngram_embedding.embeddings.shape) == (len(expected), D)
+    table = model.get_ngram_embeddings()
+    assert table.shape == (BUCKET, D)
+    unused = np.setdiff1d(np.arange(BUCKET), expected)
+    assert len(unused) and not table[unused].any()  # zero: never trained
+    assert np.abs(table[expected]).min() > 0  # initialized
+    # "xq": none of its n-grams' rows is a vocabulary n-gram's, so zeros;
+    # "walking": its mean counts the rows it lacks as zeros.
+    assert not set(ft_ngram_hashes("xq", 3, 6, BUCKET)) & set(expected)
+    assert not model.get_vector("xq").any()
+    rows = ft_ngram_hashes("walking", 3, 6, BUCKET)
+    assert set(rows) - set(expected)
+    np.testing.assert_allclose(
+        model.get_vector("walking"), table[rows].sum(0) / len(rows), rtol=1e-6
+    )
+
+
 def test_mixed_precision_trains_and_keeps_float32_vectors():
     model = _model(dtype="mixed_float16")
     model.compile(jit_compile=False)
@@ -192,8 +219,19 @@ def _sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def test_one_sgd_step_gives_every_row_the_whole_error():
-    # fastText and gensim: u is the mean of the word row and its n-gram rows;
+@pytest.fixture(params=["each id", "whole vocabulary"])
+def composition(request, monkeypatch):
+    """Both ways a step composes the input vectors: one n-gram list per id
+    of the batch, or every word's once (small vocabularies)."""
+    from keras_embeddings.models import fasttext
+
+    if request.param == "each id":
+        monkeypatch.setattr(fasttext, "_COMPOSE_ALL", 0)
+    return request.param
+
+
+def test_one_sgd_step_gives_every_row_the_whole_error(composition):
+    # gensim: u is the sum of the word row and its n n-gram rows over n;
     # dL/du then goes whole to the word row and to every n-gram occurrence.
     model = _model()
     lr = 0.1
@@ -208,7 +246,9 @@ def test_one_sgd_step_gives_every_row_the_whole_error():
     expected = {name: table.copy() for name, table in tables.items()}
     for i in range(3):
         word = VOCABULARY[target[i]]
-        u = _numpy_vector(tables, word)
+        # gensim's training mean: word row + n-gram rows, over n.
+        n = len(ft_ngram_hashes(word, 3, 6, BUCKET))
+        u = _numpy_vector(tables, word) * (n + 1) / n
         outputs = [context[i], *negatives[i]]
         du = np.zeros(D)
         for k, o in enumerate(outputs):
@@ -218,15 +258,15 @@ def test_one_sgd_step_gives_every_row_the_whole_error():
         expected["word"][target[i]] -= lr * du
         for row in ft_ngram_hashes(word, 3, 6, BUCKET):  # repeats count twice
             expected["ngram"][row] -= lr * du
-    for name, layer in [
-        ("word", model.target_embedding),
-        ("ngram", model.ngram_embedding),
-        ("output", model.context_embedding),
+    for name, table in [
+        ("word", model.target_embedding.embeddings),
+        ("ngram", model.get_ngram_embeddings()),
+        ("output", model.context_embedding.embeddings),
     ]:
-        np.testing.assert_allclose(layer.embeddings, expected[name], atol=2e-6)
+        np.testing.assert_allclose(table, expected[name], atol=2e-6)
 
 
-def test_cbow_one_sgd_step_gives_every_row_the_whole_error():
+def test_cbow_one_sgd_step_gives_every_row_the_whole_error(composition):
     # gensim's and fastText's CBOW: u is the mean of every row (word and
     # n-gram) of every context word (padding 0 left out); each of those rows
     # then gets the whole dL/du.
@@ -269,12 +309,12 @@ def test_cbow_one_sgd_step_gives_every_row_the_whole_error():
             expected["word"][c] -= lr * du
             for row in ft_ngram_hashes(VOCABULARY[c], 3, 6, BUCKET):
                 expected["ngram"][row] -= lr * du
-    for name, layer in [
-        ("word", model.target_embedding),
-        ("ngram", model.ngram_embedding),
-        ("output", model.context_embedding),
+    for name, table in [
+        ("word", model.target_embedding.embeddings),
+        ("ngram", model.get_ngram_embeddings()),
+        ("output", model.context_embedding.embeddings),
     ]:
-        np.testing.assert_allclose(layer.embeddings, expected[name], atol=2e-6)
+        np.testing.assert_allclose(table, expected[name], atol=2e-6)
 
 
 CORPUS = [
@@ -327,7 +367,8 @@ def test_save_and_load_keep_the_vectors_of_known_and_unseen_words(tmp_path):
         convert_to_numpy(model.subword_ids.ids),
     )
     # The n-gram id table is recomputed from the vocabulary, not stored: the
-    # file holds the three tables only (and the optimizer's two scalars).
+    # file holds the three tables only (and the optimizer's two scalars),
+    # the n-gram table with the vocabulary's rows alone.
     with zipfile.ZipFile(path) as archive:
         archive.extract("model.weights.h5", tmp_path)
     with h5py.File(tmp_path / "model.weights.h5") as weights:
@@ -338,7 +379,7 @@ def test_save_and_load_keep_the_vectors_of_known_and_unseen_words(tmp_path):
             for name in names
             if isinstance(weights[name], h5py.Dataset)
         )
-    assert shapes == [(), (), (V, D), (V, D), (BUCKET, D)]
+    assert shapes == sorted([(), (), (len(model.ngram_rows), D), (V, D), (V, D)])
 
 
 @pytest.mark.parametrize("sg", [True, False])

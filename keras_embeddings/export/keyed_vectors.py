@@ -49,7 +49,9 @@ def _fasttext_keyed_vectors(model):
     keyed_vectors.index_to_key = [word for _, word in pairs]
     keyed_vectors.key_to_index = {word: i for i, (_, word) in enumerate(pairs)}
     keyed_vectors.vectors_vocab = _to_numpy(model.target_embedding.embeddings)[ids]
-    keyed_vectors.vectors_ngrams = _to_numpy(model.ngram_embedding.embeddings)
+    keyed_vectors.vectors_ngrams = np.asarray(
+        model.get_ngram_embeddings(), dtype=np.float32
+    )
     keyed_vectors.allocate_vecattrs()
     keyed_vectors.recalc_char_ngram_buckets()
     keyed_vectors.adjust_vectors()  # each word's mean of its word and n-gram rows

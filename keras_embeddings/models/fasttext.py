@@ -19,16 +19,29 @@ fastText and gensim do (not the `1 / count` share the gradient of a mean
 would give); the output vectors are word2vec's, and the batches,
 subsampling, negatives and linearly decaying SGD are the word2vec models'
 (`datasets.word2vec_dataset(..., model="skipgram")`, or `model="cbow"` for
-`sg=False`). gensim's skip-gram scales the training mean by `1 / n` for
-`n` n-grams where fastText and gensim's own query-time vectors use
-`1 / (n + 1)`; this model uses `1 / (n + 1)` throughout.
+`sg=False`). Training follows gensim where it differs from the query-time
+mean: skip-gram's `u` is the sum of the word row and its `n` n-gram rows
+over `n`, not `n + 1` (gensim's `fasttext_fast_sentence_sg_neg`), and
+word and n-gram rows start uniform in `[-1 / dim, 1 / dim]` (fastText's
+and gensim's; word2vec uses half). Both measurably bring ours closer to
+gensim (`benchmarks/fasttext_vs_gensim.py`, the `builtin` corpus: cosine
+rho ours-gensim 0.894 -> 0.944 against gensim-gensim 0.958).
+
+Only the n-gram rows that some vocabulary word uses ever train; they are
+`ngram_embedding`, one row per entry of `ngram_rows` (the sorted bucket
+rows). gensim keeps its other rows at their random initial values, which
+add only noise to an unseen word's vector; here they are zero and cost no
+memory: `bucket` (2,000,000 by default, as gensim's) sets the hashing,
+not the size of the model. `get_ngram_embeddings()` gives the whole
+`(bucket, dim)` table, gensim's `vectors_ngrams`.
 
 Each word's n-gram rows are computed once from `vocabulary` (required)
-and kept on the device as a non-trainable int32 table `(vocabulary_size,
-width)`, `width` the most n-grams of any word (shorter lists are padded
-and masked); a `.keras` file stores the vocabulary, not that table, and
-recomputes it on loading. A step gathers and updates `batch * width`
-n-gram rows, so it costs several times a `SkipGram` step.
+and kept on the device as non-trainable int32 tables; a `.keras` file
+stores the vocabulary, not them, and recomputes them on loading. A step
+composes every word's vector once (`segment_sum` over the vocabulary's
+(word, n-gram) list) when the vocabulary is small (`vocabulary_size *
+width` up to 2**18, `width` the most n-grams of any word), and one padded
+n-gram list per id of the batch otherwise.
 
 Taught in `tutorials/12_subword_embeddings.py`.
 """
@@ -45,6 +58,9 @@ from keras_embeddings.text.char_ngrams import _check_range, ngram_ids
 __all__ = ["FastText"]
 
 _CHUNK = 4096  # vocabulary rows composed at once by `get_embeddings`
+# Up to this many `vocabulary_size * width` n-gram rows, a step composes
+# every word's vector once (see `FastText._word_sums`).
+_COMPOSE_ALL = 2**18
 
 
 def _constant(values):
@@ -57,30 +73,34 @@ def _constant(values):
 
 
 class _SubwordIds(layers.Layer):
-    """The n-gram rows of every word id: `ids` `(vocabulary_size, width)`
-    and `counts` `(vocabulary_size,)`, int32 and not trained.
+    """The n-gram rows of every word id, int32 and not trained: `ids`
+    `(vocabulary_size, width)` (padded with 0) and `counts`
+    `(vocabulary_size,)`; and the same flat, one entry per (word, n-gram):
+    `flat_rows` `(n,)` and `flat_words` `(n,)`.
 
     Not saved: the model recomputes them from its vocabulary.
     """
 
+    NAMES = ("ids", "counts", "flat_rows", "flat_words")
+
     def __init__(self, ids, counts, **kwargs):
         super().__init__(trainable=False, **kwargs)
-        self.values = (ids, counts)  # NumPy copies, for the host
+        present = np.arange(ids.shape[1]) < counts[:, None]
+        flat_words = np.nonzero(present)[0].astype(np.int32)
+        # NumPy copies, for the host.
+        self.values = (ids, counts, ids[present], flat_words)
 
     def build(self, input_shape=None):
         # The values come from the initializers, not from an `assign` after
         # creation: a build traced inside `fit` (JAX's stateless scope, a
         # `tf.function`) would drop the assignment and keep the zeros, and
         # no n-gram row would ever be trained.
-        ids, counts = self.values
-        self.ids = self.add_weight(
-            shape=ids.shape, dtype="int32", initializer=_constant(ids),
-            trainable=False, name="ids",
-        )  # fmt: skip
-        self.counts = self.add_weight(
-            shape=counts.shape, dtype="int32", initializer=_constant(counts),
-            trainable=False, name="counts",
-        )  # fmt: skip
+        for name, values in zip(self.NAMES, self.values):
+            weight = self.add_weight(
+                shape=values.shape, dtype="int32", initializer=_constant(values),
+                trainable=False, name=name,
+            )  # fmt: skip
+            setattr(self, name, weight)
 
     def save_own_variables(self, store):
         pass  # recomputed from the vocabulary: smaller files
@@ -97,11 +117,12 @@ class FastText(SkipGram):
     `sg=0` for CBOW). The logits are `SkipGram`'s, with the input vector of
     a target word `w`
 
-        u = (target_embedding[w] + sum_g ngram_embedding[g]) / (1 + n)
+        u = (target_embedding[w] + sum_g ngrams[g]) / (1 + n)
 
     over the `n` rows `g` of `text.ngram_ids([word], min_n, max_n,
-    bucket)` (repeats counted); for CBOW, `CBOWNegativeSampling`'s with
-    `u` the mean of all the rows of all the context words. The n-gram rows
+    bucket)` (repeats counted) of `ngrams = get_ngram_embeddings()`
+    (training divides by `n`, as gensim); for CBOW, `CBOWNegativeSampling`'s with `u` the mean of all the rows of all
+    the context words. The n-gram rows
     are gensim's and Facebook's for the same `min_n`, `max_n` and
     `bucket`, so `export.to_keyed_vectors` gives gensim a
     `FastTextKeyedVectors` that computes the same vectors.
@@ -115,12 +136,11 @@ class FastText(SkipGram):
             Required: the n-grams come from the words.
         min_n: int, the shortest n-gram in characters (gensim's `min_n`).
         max_n: int, the longest (gensim's `max_n`); at least `min_n`.
-        bucket: int, the rows of the n-gram table (gensim's `bucket`,
-            2,000,000 by default as there): `bucket * embedding_dim`
-            floats, 800 MB at 100 dimensions, and on a CPU a step about
-            3.5 times slower than with 100,000. A small corpus has far
-            fewer distinct n-grams: fewer rows save memory and time, at
-            the cost of more n-grams sharing a row.
+        bucket: int, the rows n-grams hash to (gensim's `bucket`,
+            2,000,000 by default as there). Only the rows the
+            vocabulary's n-grams hash to are stored and trained, so a
+            large `bucket` costs no memory; fewer rows make more n-grams
+            share a row.
         sg: bool (or gensim's 1/0), True for skip-gram, False for CBOW.
         **kwargs: base `Model` arguments (`name`, `dtype`).
 
@@ -180,17 +200,28 @@ class FastText(SkipGram):
         self.sg = boolean("sg", sg)
         if not self.sg:
             self._id_inputs = ("context ids", "center ids", "negative ids")
-        ids, counts = ngram_ids(
+        buckets, counts = ngram_ids(
             self.vocabulary, self.min_n, self.max_n, self.bucket
         )  # (vocabulary_size, width), (vocabulary_size,)
-        ids[self.padding_id], counts[self.padding_id] = 0, 0  # not a word
+        buckets[self.padding_id], counts[self.padding_id] = 0, 0  # not a word
+        present = np.arange(buckets.shape[1]) < counts[:, None]
+        # The bucket rows some vocabulary word uses, sorted: the only ones
+        # training moves. Each word's n-grams as indices into them.
+        self.ngram_rows = np.unique(buckets[present]).astype(np.int32)
+        ids = np.where(present, np.searchsorted(self.ngram_rows, buckets), 0)
+        ids = ids.astype(np.int32)
         self._word_ids = {}
         for index, word in enumerate(self.vocabulary):
             if index != self.padding_id:
                 self._word_ids.setdefault(word, index)
-        bound = 0.5 / self.embedding_dim  # as the word rows
+        # Word and n-gram rows start uniform in [-1 / dim, 1 / dim], as in
+        # fastText and gensim's FastText (word2vec: half that).
+        bound = 1.0 / self.embedding_dim
+        self.target_embedding.embeddings_initializer = keras.initializers.RandomUniform(
+            -bound, bound
+        )
         self.ngram_embedding = layers.Embedding(
-            self.bucket,
+            max(len(self.ngram_rows), 1),  # a vocabulary without n-grams: 1
             self.embedding_dim,
             embeddings_initializer=keras.initializers.RandomUniform(-bound, bound),
             dtype=self.dtype_policy,
@@ -216,15 +247,33 @@ class FastText(SkipGram):
         total = word + ops.sum(ngrams * mask[..., None], axis=-2)  # (..., dim)
         return total, 1.0 + ops.cast(count, word.dtype)
 
+    def _word_sums(self, ids):
+        """`_rows_sum(ids)`; for a small vocabulary, every word's sum is
+        computed once (`segment_sum` over the flat (word, n-gram) list: no
+        padding) and looked up, which gathers fewer rows than one padded
+        n-gram list per id of the batch."""
+        subwords = self.subword_ids
+        if self.vocabulary_size * subwords.ids.shape[1] > _COMPOSE_ALL:
+            return self._rows_sum(ids)
+        ngrams = self.ngram_embedding(subwords.flat_rows)  # (n, dim)
+        words = ops.cast(self.target_embedding.embeddings, ngrams.dtype)
+        total = words + ops.segment_sum(
+            ngrams, subwords.flat_words, num_segments=self.vocabulary_size
+        )  # (vocabulary_size, dim)
+        rows = 1.0 + ops.cast(subwords.counts, total.dtype)
+        return ops.take(total, ids, axis=0), ops.take(rows, ids, axis=0)
+
     def _input_vectors(self, ids):
-        """The vectors of word ids `(batch,)` -> `(batch, dim)`."""
-        total, rows = self._rows_sum(ids)  # (batch, dim), (batch,)
-        return _mean_forward_whole_error(total, rows[:, None])
+        """Skip-gram's `u` of word ids `(batch,)` -> `(batch, dim)`: as
+        gensim trains it, the sum of the word row and its `n` n-gram rows
+        over `n` (the word row alone for a word without n-grams)."""
+        total, rows = self._word_sums(ids)  # (batch, dim), (batch,)
+        return _mean_forward_whole_error(total, ops.maximum(rows - 1.0, 1.0)[:, None])
 
     def _context_vectors(self, context):
         """CBOW's `u`: the mean of every row (word and n-gram) of the
         non-zero context ids `(batch, window)` -> `(batch, dim)`."""
-        total, rows = self._rows_sum(context)  # (batch, window, dim), (batch, window)
+        total, rows = self._word_sums(context)  # (batch, window, dim), (batch, window)
         present = ops.cast(ops.not_equal(context, 0), total.dtype)  # (batch, window)
         total = ops.sum(total * present[..., None], axis=1)  # (batch, dim)
         rows = ops.maximum(ops.sum(rows * present, axis=1, keepdims=True), 1.0)
@@ -239,28 +288,64 @@ class FastText(SkipGram):
         self._check_ids(context, "the context ids", 2, "(batch, 2 * window)")
         return self._score(self._context_vectors(context), center, negative_ids)
 
-    def _composed(self, word_ids, rows, counts):
+    def _composed(self, word_ids, rows, trained, counts):
         """Vectors in the weights' dtype (float32 under mixed precision) from
-        word ids `(n,)` (None: n-grams alone) and n-gram rows `(n, width)`
-        with their `counts` `(n,)`; zeros where there is no row at all."""
+        word ids `(n,)` (None: n-grams alone), n-gram rows `(n, width)` of
+        `ngram_embedding`, where `trained` `(n, width)` (the others are zero
+        rows), and n-gram `counts` `(n,)`; zeros where there is no row."""
         ngrams = self.ngram_embedding.embeddings
         ngrams = ops.convert_to_numpy(ops.take(ngrams, rows, axis=0))  # (n, width, dim)
-        present = np.arange(rows.shape[1]) < counts[:, None]  # (n, width)
-        total = np.sum(ngrams * present[..., None], axis=1)  # (n, dim)
+        total = np.sum(ngrams * trained[..., None], axis=1)  # (n, dim)
         if word_ids is not None:
             words = ops.take(self.target_embedding.embeddings, word_ids, axis=0)
             total = total + ops.convert_to_numpy(words)
             counts = counts + 1
         return total / np.maximum(counts, 1)[:, None].astype(total.dtype)
 
+    def _vocabulary_rows(self, start, end):
+        ids, counts = self.subword_ids.values[:2]
+        ids, counts = ids[start:end], counts[start:end]
+        return ids, np.arange(ids.shape[1]) < counts[:, None], counts
+
     def _embedding_tables(self):
         # The composed vectors of every id, a few thousand rows at a time.
-        ids, counts = self.subword_ids.values
         chunks = [
-            self._composed(np.arange(start, end), ids[start:end], counts[start:end])
+            self._composed(np.arange(start, end), *self._vocabulary_rows(start, end))
             for start, end in _chunks(self.vocabulary_size)
         ]
         return np.concatenate(chunks), self.context_embedding.embeddings
+
+    def get_ngram_embeddings(self):
+        """The n-gram table by bucket row, gensim's `wv.vectors_ngrams`.
+
+        Rows that no n-gram of the vocabulary hashes to are never trained:
+        gensim keeps them at their random initial values, which only add
+        noise to an unseen word's vector; here they are zero, and the
+        model stores only the trained rows (`ngram_embedding`, one row per
+        bucket in `ngram_rows`), so `bucket` costs no memory until this
+        call.
+
+        Returns:
+            A NumPy array `(bucket, embedding_dim)`.
+
+        Example:
+
+        ```python
+        >>> from keras_embeddings.models import FastText
+        >>> model = FastText(2, embedding_dim=3, bucket=1000,
+        ...                  vocabulary=["", "cat"])
+        >>> model.ngram_rows.tolist()  # of "<ca", "cat", "at>", "<cat", ...
+        [31, 106, 137, 747, 973, 995]
+        >>> model.get_ngram_embeddings().shape
+        (1000, 3)
+        ```
+        """
+        if not self.built:
+            self._build_for_embeddings()
+        trained = ops.convert_to_numpy(self.ngram_embedding.embeddings)
+        table = np.zeros((self.bucket, self.embedding_dim), dtype=trained.dtype)
+        table[self.ngram_rows] = trained[: len(self.ngram_rows)]
+        return table
 
     def get_vector(self, word):
         """The vector of any str, as gensim's `FastTextKeyedVectors[word]`.
@@ -301,12 +386,17 @@ class FastText(SkipGram):
             self._build_for_embeddings()
         index = self._word_ids.get(word)
         if index is not None:
-            ids, counts = self.subword_ids.values
-            return self._composed(
-                np.array([index]), ids[index : index + 1], counts[index : index + 1]
-            )[0]
-        ids, counts = ngram_ids([word], self.min_n, self.max_n, self.bucket)
-        return self._composed(None, ids, counts)[0]
+            rows = self._vocabulary_rows(index, index + 1)
+            return self._composed(np.array([index]), *rows)[0]
+        buckets, counts = ngram_ids([word], self.min_n, self.max_n, self.bucket)
+        rows = np.searchsorted(self.ngram_rows, buckets)
+        rows = np.minimum(rows, max(len(self.ngram_rows) - 1, 0))
+        trained = np.arange(buckets.shape[1]) < counts[:, None]
+        if len(self.ngram_rows):
+            trained &= self.ngram_rows[rows] == buckets
+        else:
+            trained[:] = False
+        return self._composed(None, rows, trained, counts)[0]
 
     def get_config(self):
         return {
