@@ -112,6 +112,7 @@ import tensorflow  # noqa: F401 (tf.data feeds ours: imported untimed, as gensim
 from gensim.models import FastText as GensimFastText
 
 from keras_embeddings import datasets, models
+from keras_embeddings.pipelines.word2vec import FASTTEXT_BATCH_SIZE
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from word2vec_vs_gensim import (  # noqa: E402 (the benchmark beside this one)
@@ -201,7 +202,7 @@ def train_gensim(sentences, epochs, bucket, seed):
     }
 
 
-def train_ours(sentences, epochs, bucket, seed, batch_size=None):
+def train_ours(sentences, epochs, bucket, seed, batch_size=FASTTEXT_BATCH_SIZE):
     keras.utils.set_random_seed(seed)
     clock = KerasEpochClock()
     start, cpu = time.perf_counter(), time.process_time()
@@ -287,7 +288,10 @@ def main():
     parser.add_argument("--bucket", type=int, help="n-gram rows, both: 2**18 "
                         "(--quick: 2**14)")  # fmt: skip
     parser.add_argument(
-        "--batch-size", type=int, help="ours: pairs per batch (default: 4096)"
+        "--batch-size",
+        type=int,
+        default=FASTTEXT_BATCH_SIZE,
+        help=f"ours: pairs per batch (default: {FASTTEXT_BATCH_SIZE}, the CLI's)",
     )
     parser.add_argument("--data", default=DEFAULT_DATA, help="the csc321 folder")
     parser.add_argument("--max-sources", type=int, default=100,
@@ -451,7 +455,7 @@ def main():
         f"{os.cpu_count()} CPUs visible; both: skip-gram, epochs {epochs}, "
         f"bucket {bucket}, "
         + ", ".join(f"{k} {v}" for k, v in SETTINGS.items())
-        + f"; ours: batch {args.batch_size or defaults['batch_size']['skipgram']}, "
+        + f"; ours: batch {args.batch_size}, "
         f"shared negatives {defaults['shared_negatives']['skipgram']}"
         f"; load average {os.getloadavg()[0]:.1f} at the end."
     )

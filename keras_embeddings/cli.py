@@ -72,7 +72,7 @@ import sys
 import warnings
 
 from keras_embeddings import datasets, pipelines
-from keras_embeddings.datasets.word2vec import WORD2VEC_DEFAULTS
+from keras_embeddings.pipelines.word2vec import default_batch_size
 
 __all__ = ["main"]
 
@@ -140,7 +140,8 @@ _TRAIN_FLAGS = {
         ("sample", float, "subsampling threshold of frequent words, 0 keeps all"),
     ],
     "fastText options (fasttext)": [
-        ("bucket", int, "rows for hashed character n-grams (default: 262144)"),
+        ("bucket", int, "rows for hashed character n-grams, as gensim's "
+         "(default: 2000000; only the rows the vocabulary uses are stored)"),
         ("min_n", int, "shortest character n-gram (default: 3)"),
         ("max_n", int, "longest character n-gram (default: 6)"),
     ],
@@ -155,8 +156,12 @@ def _default(name):
             continue
         value = defaults[name]
         if name == "batch_size" and family == "word2vec":
-            sizes = WORD2VEC_DEFAULTS["batch_size"]
-            value = f"{sizes['skipgram']} skip-gram, {sizes['cbow']} CBOW"
+            value = ", ".join(
+                f"{default_batch_size(m)} {label}"
+                for m, label in [
+                    ("skipgram", "skip-gram"), ("cbow", "CBOW"), ("fasttext", "fastText")
+                ]
+            )  # fmt: skip
         elif value is None:
             value = "no limit"
         elif name == "prompt":
@@ -302,8 +307,7 @@ def _resolve_defaults(args):
         if value is None:
             setattr(args, name, defaults[name])
     if family == "word2vec" and args.batch_size is None:
-        kind = "cbow" if args.model == "cbow" else "skipgram"
-        args.batch_size = WORD2VEC_DEFAULTS["batch_size"][kind]
+        args.batch_size = default_batch_size(args.model)
     if args.out is None:
         args.out = os.path.join("runs", args.model)
     return family

@@ -183,6 +183,9 @@ def test_divergence_is_reported(corpus, tmp_path, capsys):
     assert not (tmp_path / "out" / "vectors.txt").exists()
 
 
+from keras_embeddings.pipelines.word2vec import FASTTEXT_DEFAULTS  # noqa: E402
+
+
 def _resolved(argv):
     args = _parser().parse_args(["train", *argv])
     family = _resolve_defaults(args)
@@ -209,6 +212,13 @@ def test_defaults_per_model():
         # One place for word2vec's defaults: the dataset's.
         batch_size = datasets.WORD2VEC_DEFAULTS["batch_size"][name]
         assert args.batch_size == batch_size == {"skipgram": 4096, "cbow": 1024}[name]
+
+    # fastText: gensim's n-gram settings; 2048 pairs (4096 diverges on
+    # raw_sentences, benchmarks/fasttext_vs_gensim.py).
+    _, args = _resolved(["--model", "fasttext"])
+    assert args.bucket is args.min_n is args.max_n is None  # the recipe's:
+    assert FASTTEXT_DEFAULTS == {"bucket": 2_000_000, "min_n": 3, "max_n": 6}
+    assert args.batch_size == 2048 and args.window_size == 5
 
     _, args = _resolved(["--model", "cbow", "--epochs", "7", "--learning-rate", "0.05"])
     assert (args.epochs, args.learning_rate) == (7, 0.05)
@@ -237,4 +247,6 @@ def test_old_lstm_units_flag_still_works(capsys):
         _parser().parse_args(["train", "--help"])
     help_text = capsys.readouterr().out
     assert "--hidden-dim" in help_text and "--lstm-units" not in help_text
-    assert "(default: 128/4096 skip-gram, 1024 CBOW)" in " ".join(help_text.split())
+    assert "(default: 128/4096 skip-gram, 1024 CBOW, 2048 fastText)" in " ".join(
+        help_text.split()
+    )

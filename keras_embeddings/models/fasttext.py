@@ -200,16 +200,11 @@ class FastText(SkipGram):
         self.sg = boolean("sg", sg)
         if not self.sg:
             self._id_inputs = ("context ids", "center ids", "negative ids")
-        buckets, counts = ngram_ids(
-            self.vocabulary, self.min_n, self.max_n, self.bucket
-        )  # (vocabulary_size, width), (vocabulary_size,)
-        buckets[self.padding_id], counts[self.padding_id] = 0, 0  # not a word
-        present = np.arange(buckets.shape[1]) < counts[:, None]
         # The bucket rows some vocabulary word uses, sorted: the only ones
         # training moves. Each word's n-grams as indices into them.
-        self.ngram_rows = np.unique(buckets[present]).astype(np.int32)
-        ids = np.where(present, np.searchsorted(self.ngram_rows, buckets), 0)
-        ids = ids.astype(np.int32)
+        self.ngram_rows, ids, counts = _vocabulary_ngrams(
+            self.vocabulary, self.min_n, self.max_n, self.bucket, self.padding_id
+        )
         self._word_ids = {}
         for index, word in enumerate(self.vocabulary):
             if index != self.padding_id:
@@ -406,6 +401,31 @@ class FastText(SkipGram):
             "bucket": self.bucket,
             "sg": self.sg,
         }
+
+
+def _vocabulary_ngrams(vocabulary, min_n, max_n, bucket, padding_id=0):
+    """The sorted bucket rows the words of `vocabulary` use `(rows,)`; each
+    word's n-grams as indices into them `(vocabulary_size, width)` (0 where
+    padded), and their counts `(vocabulary_size,)`. The padding entry has
+    none."""
+    buckets, counts = ngram_ids(vocabulary, min_n, max_n, bucket)
+    buckets[padding_id], counts[padding_id] = 0, 0  # not a word
+    present = np.arange(buckets.shape[1]) < counts[:, None]
+    rows = np.unique(buckets[present]).astype(np.int32)
+    ids = np.where(present, np.searchsorted(rows, buckets), 0).astype(np.int32)
+    return rows, ids, counts
+
+
+def ngram_rows_of(vocabulary, min_n=3, max_n=6, bucket=2_000_000):
+    """The bucket rows a `FastText` model over `vocabulary` stores and
+    trains (its `ngram_rows`; `vocabulary[0]` is the padding entry).
+
+    >>> from keras_embeddings.models.fasttext import ngram_rows_of
+    >>> # "<cat>": 6 n-grams, "<cats>": 10, of which "<ca", "cat", "<cat" shared
+    >>> len(ngram_rows_of(["", "cat", "cats"]))
+    13
+    """
+    return _vocabulary_ngrams(vocabulary, min_n, max_n, bucket)[0]
 
 
 def _mean_forward_whole_error(total, rows):

@@ -33,10 +33,27 @@ __all__ = ["train_word2vec"]
 
 WORD2VEC_MODELS = ("skipgram", "cbow", "fasttext")
 # fastText's settings (`models.FastText`) when `model="fasttext"`: gensim's
-# n-gram range, and 2**18 buckets rather than gensim's 2,000,000 (on the
-# built-in corpus 9% of its 53,359 n-grams share a row, for an 8x smaller
-# table and about 3.5x faster steps).
-FASTTEXT_DEFAULTS = {"bucket": 2**18, "min_n": 3, "max_n": 6}
+# (the model stores only the rows its vocabulary's n-grams use, so the
+# bucket count costs no memory).
+FASTTEXT_DEFAULTS = {"bucket": 2_000_000, "min_n": 3, "max_n": 6}
+# fastText's pairs per step: at 4096 a shared n-gram row of a small
+# vocabulary takes the summed error of hundreds of pairs at once and
+# `raw_sentences` (248 words) diverges; 2048 matches gensim there
+# (`benchmarks/fasttext_vs_gensim.py`).
+FASTTEXT_BATCH_SIZE = 2048
+
+
+def default_batch_size(model_name):
+    """Examples per step when none is given: skip-gram pairs or CBOW
+    centers (`datasets.WORD2VEC_DEFAULTS`), or fastText's pairs.
+
+    >>> from keras_embeddings.pipelines.word2vec import default_batch_size
+    >>> [default_batch_size(m) for m in ("skipgram", "cbow", "fasttext")]
+    [4096, 1024, 2048]
+    """
+    if model_name == "fasttext":
+        return FASTTEXT_BATCH_SIZE
+    return WORD2VEC_DEFAULTS["batch_size"][model_name]
 
 
 def _fasttext_settings(model_name, **given):
@@ -109,8 +126,9 @@ def train_word2vec(
         encoding: str, the corpus files' encoding.
         epochs: int, passes over the corpus.
         batch_size: int or None, skip-gram pairs or CBOW centers per step;
-            None: `datasets.WORD2VEC_DEFAULTS["batch_size"][model]` (4096 for
-            skip-gram, 1024 for CBOW, measured against gensim).
+            None: 4096 for skip-gram, 1024 for CBOW
+            (`datasets.WORD2VEC_DEFAULTS["batch_size"]`), 2048 for fastText,
+            measured against gensim.
         vocabulary_size: int or None, the most ids kept (padding included),
             the most frequent words; None: no cap, `min_count` decides.
         min_count: int, words seen fewer times are dropped.
@@ -122,7 +140,8 @@ def train_word2vec(
         negatives: int, negative words per example.
         sample: float >= 0, the subsampling threshold (0 keeps every word).
         bucket: int or None, fastText's rows for hashed n-grams; None:
-            2**18 (`model="fasttext"` only, as `min_n` and `max_n`).
+            2,000,000 as gensim's (`model="fasttext"` only, as `min_n` and
+            `max_n`); only the rows the vocabulary uses are stored.
         min_n: int or None, fastText's shortest n-gram; None: 3.
         max_n: int or None, fastText's longest n-gram; None: 6.
         mixed_precision: bool, build the model with `dtype="mixed_float16"`
@@ -166,9 +185,7 @@ def train_word2vec(
     model_name = one_of("model", model, WORD2VEC_MODELS)
     check_common(epochs, batch_size, vocabulary_size, min_count, embedding_dim, seed)
     if batch_size is None:
-        batch_size = WORD2VEC_DEFAULTS["batch_size"][
-            "cbow" if model_name == "cbow" else "skipgram"
-        ]
+        batch_size = default_batch_size(model_name)
     subwords = _fasttext_settings(model_name, bucket=bucket, min_n=min_n, max_n=max_n)
     number("learning_rate", learning_rate, low=0, low_open=True)
     positive_int("window_size", window_size)
@@ -186,18 +203,19 @@ def train_word2vec(
 
     from keras_embeddings import callbacks, datasets, export
     from keras_embeddings.models import CBOWNegativeSampling, FastText, SkipGram
+    from keras_embeddings.models.fasttext import ngram_rows_of
 
     vocabulary = corpus.vocabulary
     _checks.check_words(vocabulary, reserved=1)
     size, dim = len(vocabulary), embedding_dim
-    parameters = (2 * size + subwords.get("bucket", 0)) * dim
+    ngram_rows = len(ngram_rows_of(vocabulary, **subwords)) if subwords else 0
+    parameters = (2 * size + ngram_rows) * dim
     _checks.check_memory(
         [
             (
                 _checks.weight_bytes(parameters, "sgd"),
                 f"the model's {parameters:,} weights",
-                ("vocabulary_size", "embedding_dim")
-                + (("bucket",) if subwords else ()),
+                ("vocabulary_size", "embedding_dim") + (("max_n",) if subwords else ()),
             ),
             (
                 # Each example's center, context and negative vectors, their
