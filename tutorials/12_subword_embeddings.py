@@ -70,9 +70,11 @@ NUM_DOCUMENTS = 100 if SMOKE else None  # None: all 300 news articles
 MIN_COUNT = 5  # words seen fewer times are dropped, as in gensim
 EMBEDDING_DIM = 32
 MIN_N, MAX_N = 3, 6  # n-gram lengths in characters (fastText's defaults)
-BUCKET = 2**16  # n-gram rows (fastText's default: 2,000,000)
+# n-gram rows (fastText's default: 2,000,000). Our model stores only the
+# rows its vocabulary uses, but gensim and the export to gensim hold them all.
+BUCKET = 2**16
 EPOCHS = 2 if SMOKE else 10
-BATCH_SIZE = 4096  # skip-gram pairs per step (see Part 4b)
+BATCH_SIZE = 2048  # skip-gram pairs per step, the CLI's for fastText (see Part 4b)
 LEARNING_RATE = 0.025
 WORD_PIECE_DOCUMENTS = 30 if SMOKE else 100  # the learner is pure Python
 WORD_PIECE_SIZE = 2000
@@ -224,15 +226,19 @@ print(
 )
 width = fasttext.subword_ids.values[0].shape[1]
 print(
-    f"Tables: {len(vocabulary):,} word rows, {BUCKET:,} n-gram rows, "
+    f"Tables: {len(vocabulary):,} word rows, {len(fasttext.ngram_rows):,} of the "
+    f"{BUCKET:,} n-gram rows (the ones the vocabulary uses), "
     f"{len(vocabulary):,} output rows; up to {width} n-grams per word"
 )
 
 """
-A step gathers and updates every n-gram row of every word in the batch
-(up to `width` per word, padded and masked), so it costs several times a
-skip-gram step. As fastText and gensim do, the whole error of a word's
-vector goes to its word row and to each of its n-gram rows.
+Only the n-gram rows that some word of the vocabulary hashes to can ever
+be trained, so the model stores those alone (`fasttext.ngram_rows`); the
+others stay zero, and `fasttext.get_ngram_embeddings()` gives the whole
+`(bucket, dim)` table. As fastText and gensim do, the whole error of a
+word's vector goes to its word row and to each of its n-gram rows, and a
+step first composes the vector of every word of this small vocabulary
+once, then looks the batch's words up.
 
 ## Part 3: vectors for words never seen
 
@@ -348,22 +354,18 @@ for unseen in UNSEEN_WORDS:
     print(f"{unseen:>12}: {', '.join(f'{w} {s:.2f}' for w, s in pairs)}")
 
 """
-Both models answer every unseen word from its n-gram rows, but on this
-small corpus gensim's neighbours are the better ones: in our run (2026-12-07,
-TensorFlow) gensim put "government" and "government's" first for
-"governmnet" and "palestinian" first for "palestinain", where ours still
-ranked unrelated words first. One difference is how the rows are updated.
-gensim updates the rows after every pair; ours sums the errors of a whole
-batch of `BATCH_SIZE` pairs first. An n-gram row shared by many words (such
-as `"ing>"` or `"<th"`) then receives hundreds of errors in one step, and
-the frequent n-gram rows drift towards one common direction that every
-word vector shares. Smaller batches reduce that: of 574 misspellings and
-inflections made from frequent words and never seen (the same 32
-dimensions), 1,024 pairs per step for 5 epochs put the source word first
-for 13% of them, 4,096 pairs for 10 epochs for 3%, and gensim for 18% (5
-epochs) and 32% (10 epochs); but 1,024 pairs per step took several times
-as long. `benchmarks/fasttext_vs_gensim.py` measures the gap on both
-corpora.
+Both models answer every unseen word from its n-gram rows, and mostly
+alike: in our run (2026-12-07, TensorFlow) both put "government's" and
+"government" first for "governmnet", "palestinian" first for
+"palestinain" and "terrorists" for "terrorrists"; neither has learned what
+"negotiated" or "embassies" mean from 60,000 words. One difference is how
+the rows are updated. gensim updates the rows after every pair; ours sums
+the errors of a whole batch of `BATCH_SIZE` pairs first. An n-gram row
+shared by many words (such as `"ing>"` or `"<th"`) then receives the
+errors of many pairs in one step; on a small vocabulary (the lecture's
+`raw_sentences`, 248 words) 4,096 pairs per step diverge, hence fastText's
+2,048. `benchmarks/fasttext_vs_gensim.py` measures speed, agreement and
+unseen words against gensim on both corpora.
 
 Because the n-gram rows are addressed the same way, our model also goes
 into gensim. `export.to_keyed_vectors(model)` gives a gensim
@@ -409,7 +411,7 @@ keras-embeddings train --model fasttext
 keras-embeddings similar governmnet --model runs/fasttext/model.keras
 ```
 
-`train --model fasttext` takes `--bucket` (2**18 by default), `--min-n` and
+`train --model fasttext` takes `--bucket` (gensim's 2,000,000 by default), `--min-n` and
 `--max-n`; `similar WORD --vectors runs/fasttext/vectors.txt` reads only the
 vocabulary's vectors, so it knows only the vocabulary's words.
 """

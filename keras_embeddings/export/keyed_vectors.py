@@ -4,7 +4,8 @@
 returns), any model of the package, or a `models.FastText`. For a
 `FastText` model it builds gensim's `FastTextKeyedVectors` from the model's
 tables: `vectors_vocab` (the word rows), `vectors_ngrams` (the `bucket`
-n-gram rows), `min_n`, `max_n` and `bucket`, without the padding entry.
+n-gram rows, `model.get_ngram_embeddings()`: zero where no vocabulary
+n-gram hashes), `min_n`, `max_n` and `bucket`, without the padding entry.
 gensim then recomputes every vector itself, with the same n-gram rows
 (`text.ngram_ids`), so `kv["walking"]` answers for a word the model never
 saw, as `model.get_vector("walking")` does; `kv.save(path)` writes a file
