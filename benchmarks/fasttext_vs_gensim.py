@@ -66,11 +66,15 @@ above, ours at its default of 2,048 pairs per step:
 | TF, builtin | 329,620 / 75,772 (0.23; 0.22) | 1.3 / 3.9 | 0.200 / 0.196 / 0.212 | 0.949 / 0.338, 0.958 / 0.363 |
 | JAX, raw_sentences | 1,522,135 / 832,459 (0.55; 0.79) | 4.7 / 6.0 | 0.953 / 0.953 / 0.956 | 0.928 / 0.790, 0.943 / 0.804 |
 | JAX, builtin | 324,864 / 71,636 (0.22; 0.23) | 1.3 / 4.9 | 0.203 / 0.198 / 0.211 | 0.949 / 0.345, 0.958 / 0.365 |
+| PyTorch, raw_sentences | 1,267,647 / 183,140 (0.14; 0.14) | 5.6 / 31.9 | 0.953 / 0.953 / 0.956 | 0.928 / 0.789, 0.943 / 0.802 |
+| PyTorch, builtin | 334,085 / 10,990 (0.03; 0.03) | 1.3 / 41.6 | 0.203 / 0.200 / 0.205 | 0.950 / 0.346, 0.958 / 0.364 |
 
 Word2vec scores 0 on unseen words by construction. Targets: unseen score
-met everywhere (+0.000 to +0.005); words/s met on `raw_sentences` (0.65,
-0.55), missed on `builtin` (0.23, 0.22); agreement within 0.016 (rho) and
-0.025 (overlap) of gensim-gensim. The morning's run of the same day (the
+met everywhere (+0.000 to +0.005); words/s met on `raw_sentences` on
+TensorFlow and JAX (0.65, 0.55), missed on `builtin` (0.23, 0.22) and on
+PyTorch, which runs Keras' step eagerly, one call per step, no XLA (0.14,
+0.03); agreement within 0.016 (rho) and 0.025 (overlap) of gensim-gensim
+on every backend. The morning's run of the same day (the
 first `models.FastText`) gave 0.01-0.02x, NaN on `raw_sentences` and an
 agreement gap of 0.06 / 0.09 on `builtin`. What changed, each measured on
 JAX:
