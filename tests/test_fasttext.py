@@ -140,7 +140,9 @@ def _assign(model, seed=0):
     unused = np.setdiff1d(np.arange(BUCKET), model.ngram_rows)
     tables["ngram"][unused] = 0.0
     model.target_embedding.embeddings.assign(tables["word"])
-    model.ngram_embedding.embeddings.assign(tables["ngram"][model.ngram_rows])
+    trained = np.zeros(model.ngram_embedding.embeddings.shape, "float32")
+    trained[: len(model.ngram_rows)] = tables["ngram"][model.ngram_rows]
+    model.ngram_embedding.embeddings.assign(trained)  # padded rows unused
     model.context_embedding.embeddings.assign(tables["output"])
     return tables
 
@@ -184,7 +186,8 @@ def test_only_the_vocabularys_ngram_rows_are_stored_and_trained():
     )
     assert model.ngram_rows.tolist() == expected
     model.build(None)
-    assert tuple(model.ngram_embedding.embeddings.shape) == (len(expected), D)
+    # Padded to 128 rows (shards evenly over devices); the extra rows unused.
+    assert tuple(model.ngram_embedding.embeddings.shape) == (128, D)
     table = model.get_ngram_embeddings()
     assert table.shape == (BUCKET, D)
     unused = np.setdiff1d(np.arange(BUCKET), expected)
@@ -379,7 +382,7 @@ def test_save_and_load_keep_the_vectors_of_known_and_unseen_words(tmp_path):
             for name in names
             if isinstance(weights[name], h5py.Dataset)
         )
-    assert shapes == sorted([(), (), (len(model.ngram_rows), D), (V, D), (V, D)])
+    assert shapes == sorted([(), (), (128, D), (V, D), (V, D)])
 
 
 @pytest.mark.parametrize("sg", [True, False])

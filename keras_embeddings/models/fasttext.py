@@ -29,7 +29,8 @@ rho ours-gensim 0.894 -> 0.944 against gensim-gensim 0.958).
 
 Only the n-gram rows that some vocabulary word uses ever train; they are
 `ngram_embedding`, one row per entry of `ngram_rows` (the sorted bucket
-rows). gensim keeps its other rows at their random initial values, which
+rows; the table is padded to a multiple of 128 rows with rows never used,
+so that it shards evenly over devices). gensim keeps its other rows at their random initial values, which
 add only noise to an unseen word's vector; here they are zero and cost no
 memory: `bucket` (2,000,000 by default, as gensim's) sets the hashing,
 not the size of the model. `get_ngram_embeddings()` gives the whole
@@ -61,6 +62,7 @@ _CHUNK = 4096  # vocabulary rows composed at once by `get_embeddings`
 # Up to this many `vocabulary_size * width` n-gram rows, a step composes
 # every word's vector once (see `FastText._word_sums`).
 _COMPOSE_ALL = 2**18
+_ROW_MULTIPLE = 128  # `ngram_embedding` rows, see `_padded_rows`
 
 
 def _constant(values):
@@ -216,7 +218,7 @@ class FastText(SkipGram):
             -bound, bound
         )
         self.ngram_embedding = layers.Embedding(
-            max(len(self.ngram_rows), 1),  # a vocabulary without n-grams: 1
+            _padded_rows(len(self.ngram_rows)),
             self.embedding_dim,
             embeddings_initializer=keras.initializers.RandomUniform(-bound, bound),
             dtype=self.dtype_policy,
@@ -247,6 +249,9 @@ class FastText(SkipGram):
         computed once (`segment_sum` over the flat (word, n-gram) list: no
         padding) and looked up, which gathers fewer rows than one padded
         n-gram list per id of the batch."""
+        # As `keras.layers.Embedding` does: Keras' build under a tf.distribute
+        # strategy passes the ids as float32 (the replicas' mean batch).
+        ids = ops.cast(ids, "int32")
         subwords = self.subword_ids
         if self.vocabulary_size * subwords.ids.shape[1] > _COMPOSE_ALL:
             return self._rows_sum(ids)
@@ -401,6 +406,19 @@ class FastText(SkipGram):
             "bucket": self.bucket,
             "sg": self.sg,
         }
+
+
+def _padded_rows(rows):
+    """The rows of `ngram_embedding` for `rows` trained n-gram rows: rounded
+    up to a multiple of `_ROW_MULTIPLE` (the extra rows are never used), so
+    that `distribute.strategy("model")` can split the table evenly over 2,
+    4, ... 128 devices; at least one row.
+
+    >>> from keras_embeddings.models.fasttext import _padded_rows
+    >>> _padded_rows(0), _padded_rows(1), _padded_rows(300)
+    (128, 128, 384)
+    """
+    return max(-(-rows // _ROW_MULTIPLE), 1) * _ROW_MULTIPLE
 
 
 def _vocabulary_ngrams(vocabulary, min_n, max_n, bucket, padding_id=0):
