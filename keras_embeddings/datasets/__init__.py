@@ -6,7 +6,9 @@ that ships (the project's `data/` folder, gensim's test data) and Project
 Gutenberg books (`"gutenberg:ID"`); `load_gutenberg(...)` downloads, strips
 and caches Gutenberg books; `next_token_dataset(...)` turns id sequences into shuffled,
 batched (context, next id) windows with integer targets;
-`word2vec_dataset(...)` makes skip-gram or CBOW batches on the fly;
+`word2vec_dataset(...)` makes skip-gram or CBOW batches on the fly
+(`word2vec_file_dataset(...)`, `next_token_file_dataset(...)`: straight
+from corpus files, memory bounded);
 `cooccurrence(...)` counts word pairs for GloVe; `load_csc321(...)` and
 `load_classic_params(...)` read the CSC321 assignment's files.
 
@@ -49,6 +51,10 @@ from keras_embeddings.datasets.masking import (
     sample_input_mask,
 )
 from keras_embeddings.datasets.next_token import next_token_dataset, next_token_windows
+from keras_embeddings.datasets.streaming import (
+    next_token_file_dataset,
+    word2vec_file_dataset,
+)
 from keras_embeddings.datasets.word2vec import (
     WORD2VEC_DEFAULTS,
     keep_probabilities,
@@ -83,9 +89,11 @@ __all__ = [
     "masked_dataset",
     "negative_sampling_distribution",
     "next_token_dataset",
+    "next_token_file_dataset",
     "next_token_windows",
     "safe_load_pickle",
     "sample_input_mask",
     "strip_gutenberg",
     "word2vec_dataset",
+    "word2vec_file_dataset",
 ]

@@ -2,7 +2,8 @@
 
 Clean and tokenize (`tokenize`), index words (`Tokenizer`), build the
 lecture's n-gram prefixes (`ngram_sequences`), pad them (`pad_sequences`),
-slide CBOW windows (`context_windows`) and stream corpora (`read_corpus`).
+slide CBOW windows (`context_windows`) and stream corpora (`read_corpus`;
+`build_vocabulary` counts one in a streaming pass, memory bounded).
 Taught in `tutorials/01_text_pipeline.py`.
 
 Subwords: `train_word_piece_vocabulary`, `word_piece_tokenizer`, `oov_rate`
@@ -33,11 +34,14 @@ from keras_embeddings.text.tokenizer import (
     text_to_word_sequence,
     tokenizer_from_json,
 )
+from keras_embeddings.text.vocabulary_pass import Vocabulary, build_vocabulary
 
 __all__ = [
     "OOVComparison",
     "OneHotVsEmbedding",
     "Tokenizer",
+    "Vocabulary",
+    "build_vocabulary",
     "char_ngrams",
     "compare_oov_rates",
     "context_windows",
