@@ -76,6 +76,7 @@ _LAYERS = {
     "analysis": 3,
     "plots": 3,
     "callbacks": 3,
+    "distribute": 3,
     "pipelines": 4,
     "cli": 5,
     "__main__": 5,

@@ -69,15 +69,26 @@ from keras_embeddings.models.losses import (
 __all__ = ["CBOWNegativeSampling", "SkipGram"]
 
 
+def _in_tf_distribute():
+    """Whether a `tf.distribute` strategy scope is open (TensorFlow only)."""
+    if keras.backend.backend() != "tensorflow":
+        return False
+    import tensorflow as tf
+
+    return tf.distribute.has_strategy()
+
+
 def default_steps_per_execution():
     """The word2vec models' default `steps_per_execution`: 16 under
-    TensorFlow and JAX, 1 under PyTorch (whose Keras trainer takes only 1).
+    TensorFlow and JAX, 1 under PyTorch (whose Keras trainer takes only 1)
+    and inside a `tf.distribute` scope (where Keras' multi-step loop fails:
+    keras-team/keras#19246).
 
     >>> from keras_embeddings.models.skipgram import default_steps_per_execution
     >>> default_steps_per_execution() in (1, 16)
     True
     """
-    return 1 if keras.backend.backend() == "torch" else 16
+    return 1 if keras.backend.backend() == "torch" or _in_tf_distribute() else 16
 
 
 def check_steps_per_execution(steps_per_execution):
@@ -194,7 +205,8 @@ class _Word2Vec(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
             **kwargs: passed to `keras.Model.compile`. Defaults here:
                 `jit_compile=True` under TensorFlow; `steps_per_execution=16`
                 under TensorFlow and JAX, 1 under PyTorch (the only value
-                Keras' PyTorch trainer accepts).
+                Keras' PyTorch trainer accepts); inside a `tf.distribute`
+                scope, no XLA and 1 step per call (`distribute.strategy`).
 
         Raises:
             InvalidInputError: `steps_per_execution > 1` on the PyTorch
@@ -218,9 +230,15 @@ class _Word2Vec(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
                     negative_sampling_loss, name="pair_loss"
                 )
             ]
-        if "jit_compile" not in kwargs and keras.backend.backend() == "tensorflow":
-            # Keras' "auto" turns XLA off on machines without a GPU; the fused
-            # gather-score-scatter step is about twice as fast with it on a CPU.
+        # Keras' "auto" turns XLA off on machines without a GPU; the fused
+        # gather-score-scatter step is about twice as fast with it on a CPU.
+        # Not inside a tf.distribute scope, where XLA cannot reach the
+        # replicas' variables (keras-team/keras#19005; "auto" agrees there).
+        if (
+            "jit_compile" not in kwargs
+            and keras.backend.backend() == "tensorflow"
+            and not _in_tf_distribute()
+        ):
             kwargs["jit_compile"] = True
         # A step takes a few milliseconds: run 16 per call, not one per
         # Python round trip (callbacks then see every 16th batch). Keras'
@@ -240,6 +258,8 @@ class _Word2Vec(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
         # under PyTorch, it runs the one step per call PyTorch can.
         if keras.backend.backend() == "torch" and "steps_per_execution" in config:
             config = dict(config, steps_per_execution=1)
+        if _in_tf_distribute():  # loaded under a strategy: see `compile`
+            config = dict(config, steps_per_execution=1, jit_compile=False)
         super().compile_from_config(config)
 
     def _build_for_embeddings(self):
