@@ -51,10 +51,8 @@ from keras_embeddings.datasets.masking import (
     sample_input_mask,
 )
 from keras_embeddings.datasets.next_token import next_token_dataset, next_token_windows
-from keras_embeddings.datasets.streaming import (
-    next_token_file_dataset,
-    word2vec_file_dataset,
-)
+from keras_embeddings.datasets.streaming import word2vec_file_dataset
+from keras_embeddings.datasets.streaming_next_token import next_token_file_dataset
 from keras_embeddings.datasets.word2vec import (
     WORD2VEC_DEFAULTS,
     keep_probabilities,
