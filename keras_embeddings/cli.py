@@ -38,6 +38,15 @@ learning rate 0.025 decaying linearly); `--model fasttext` runs it with
 stopping, so `--patience` and `--validation-split` belong to next-token
 only. A flag that does not apply to the chosen model is an error.
 
+For corpora larger than memory, the word2vec models take
+`--steps-per-epoch N`: the vocabulary is counted in one streaming pass over
+the `--corpus` files (a progress line with MB/s and words seen), then the
+batches are made from the files on the fly (`text.build_vocabulary`,
+`datasets.word2vec_file_dataset`); an epoch is N steps. `--distribute
+data|model` trains over all the devices of this process
+(`distribute.strategy`: data on JAX and TensorFlow, model on JAX) and
+prints the device mesh and how each embedding table is laid out.
+
 `train` and `generate` print the Keras backend in use on their first line
 (`KERAS_BACKEND`, which the CLI never changes). `train --mixed-precision`
 builds the model with the `mixed_float16` dtype policy (the global policy is
@@ -80,6 +89,11 @@ MODELS = ("next-token", "cbow", "skipgram", "fasttext")
 WORD2VEC_MODELS = ("cbow", "skipgram", "fasttext")
 # Flags of --model fasttext only (None in the recipe: fastText's defaults).
 FASTTEXT_FLAGS = ("bucket", "min_n", "max_n")
+# Flags whose help says what their default (None) does.
+_OWN_DEFAULT_TEXT = (*FASTTEXT_FLAGS, "distribute", "steps_per_epoch")
+# Flags with a fixed set of values (`distribute.MODES`, not imported here:
+# it imports Keras, which `similar --vectors` never needs).
+_CHOICES = {"distribute": ("data", "model")}
 RECIPES = {
     "next-token": pipelines.train_next_token,
     "word2vec": pipelines.train_word2vec,
@@ -138,6 +152,14 @@ _TRAIN_FLAGS = {
          "each center draws its window from 1..N"),
         ("negatives", int, "negative words per example"),
         ("sample", float, "subsampling threshold of frequent words, 0 keeps all"),
+        ("steps_per_epoch", int, "stream --corpus (a file, a folder or a "
+         "glob) from disk in bounded memory: one pass to count the vocabulary "
+         "(with progress), then batches made on the fly; an epoch is N steps "
+         "(default: read the corpus into memory, an epoch is one pass)"),
+        ("distribute", str, "train over all the devices of this process: data "
+         "(replicate the model, split the batches; JAX, TensorFlow) or model "
+         "(split the embedding tables by rows; JAX); prints the device mesh "
+         "(default: one device)"),
     ],
     "fastText options (fasttext)": [
         ("bucket", int, "rows for hashed character n-grams, as gensim's "
@@ -206,9 +228,11 @@ def _parser():
     for group, flags in _TRAIN_FLAGS.items():
         parent = train if group is None else train.add_argument_group(group)
         for name, kind, text in flags:
-            default = "" if name in FASTTEXT_FLAGS else _default(name)
+            default = "" if name in _OWN_DEFAULT_TEXT else _default(name)
             help_text = f"{text} {default}".strip()
-            parent.add_argument(_flag(name), type=kind, help=help_text)
+            parent.add_argument(
+                _flag(name), type=kind, choices=_CHOICES.get(name), help=help_text
+            )
         if group is None:
             train.add_argument("--seed", type=int, default=0)
             train.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2))

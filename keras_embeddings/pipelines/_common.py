@@ -40,7 +40,8 @@ class TrainingResult:
         word_vectors: dict word -> NumPy vector, `paths["vectors"]`
             (`vectors.txt`, word2vec text format).
         vocabulary: list of str, the word of each id (entry 0: padding).
-        tokenizer: the fitted `text.Tokenizer`.
+        tokenizer: the fitted `text.Tokenizer`; None when the corpus was
+            streamed from its files (`steps_per_epoch`): see `vocabulary`.
         out: str, the output folder.
         paths: dict name -> path of each output: `"model"`, `"vectors"`,
             `"history"`, `"history_plot"`, `"embedding_plot"` (the map),
@@ -189,6 +190,31 @@ class Corpus:
     def words(self):
         return sum(len(s) for s in self.sequences)
 
+    @property
+    def documents(self):
+        return len(self.texts)
+
+    @property
+    def ranked_words(self):
+        """Every word seen, the most frequent first (those not kept too)."""
+        return self.tokenizer.word_index
+
+
+@dataclasses.dataclass
+class StreamedCorpus:
+    """A corpus counted in one streaming pass (`text.build_vocabulary`): its
+    vocabulary and sizes, never its texts, sequences or a Tokenizer."""
+
+    name: str
+    vocabulary: list
+    documents: int
+    words: int  # the tokens of the kept words, as `Corpus.words`
+    tokenizer = None
+
+    @property
+    def ranked_words(self):
+        return self.vocabulary[1:]
+
 
 def tokenized_corpus(corpus, encoding, vocabulary_size, min_count, oov_token):
     """Read, check and tokenize `corpus` (see `load_texts`, `fit_tokenizer`)."""
@@ -201,7 +227,7 @@ def tokenized_corpus(corpus, encoding, vocabulary_size, min_count, oov_token):
 def finish(corpus, run, model, history, word_vectors, print_fn, started, prompt=None):
     """Write the outputs into the run's staging folder, publish it as one unit,
     print the summary and return the `TrainingResult`."""
-    found = neighbours(corpus.tokenizer, word_vectors)
+    found = neighbours(corpus.ranked_words, word_vectors)
     write_outputs(run.path, model, history, word_vectors, found)
     run.publish()
     out = run.out
@@ -231,7 +257,7 @@ def finish(corpus, run, model, history, word_vectors, print_fn, started, prompt=
         neighbours=found,
         generated=generated,
         corpus=corpus.name,
-        num_documents=len(corpus.texts),
+        num_documents=corpus.documents,
         num_words=corpus.words,
         seconds=seconds,
     )
@@ -286,13 +312,13 @@ def resuming(run, initial_epoch, epochs):
     )
 
 
-def neighbours(tokenizer, word_vectors, count=5, topn=5):
-    """Nearest neighbours of a few frequent content words (4+ letters)."""
+def neighbours(ranked_words, word_vectors, count=5, topn=5):
+    """Nearest neighbours of a few frequent content words (4+ letters) of
+    `ranked_words` (the most frequent first, e.g. `Tokenizer.word_index`)."""
     from keras_embeddings import analysis
 
-    words = [
-        w for w in tokenizer.word_index if len(w) >= 4 and w.isalpha() and w != "<unk>"
-    ][:count]
+    words = [w for w in ranked_words if len(w) >= 4 and w.isalpha() and w != "<unk>"]
+    words = words[:count]
     return {
         word: analysis.most_similar(word_vectors, word, topn=topn)
         for word in words

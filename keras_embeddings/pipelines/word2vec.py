@@ -7,14 +7,22 @@ same outputs as the main job.
 """
 
 import functools
+import glob
 import os
 import time
 
-from keras_embeddings._validation import boolean, number, one_of, positive_int
+from keras_embeddings._validation import (
+    boolean,
+    number,
+    one_of,
+    optional_positive_int,
+    positive_int,
+)
 from keras_embeddings.datasets.word2vec import WORD2VEC_DEFAULTS
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.pipelines import _checks
 from keras_embeddings.pipelines._common import (
+    StreamedCorpus,
     check_common,
     finish,
     interrupt_between_steps,
@@ -76,6 +84,74 @@ def _fasttext_settings(model_name, **given):
     return settings
 
 
+class _OneDevice:
+    """The strategy of a run without `distribute`: nothing changes."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return None
+
+    def prepare_dataset(self, dataset):
+        return dataset
+
+
+def _strategy(mode):
+    """`distribute.strategy(mode)`, or one device for None; a backend that
+    cannot run `mode` is refused here, before anything is read or written."""
+    if mode is None:
+        return _OneDevice()
+    from keras_embeddings import distribute
+
+    return distribute.strategy(one_of("distribute", mode, distribute.MODES))
+
+
+def _check_streamable(corpus):
+    """Refuse what `steps_per_epoch` cannot stream: it reads files."""
+    if isinstance(corpus, (str, os.PathLike)):
+        path = os.fspath(corpus)
+        if os.path.exists(path) or glob.has_magic(path):
+            return
+    raise InvalidInputError(
+        "`steps_per_epoch` streams the corpus from its files: `corpus` must be "
+        "a text file, a folder or a glob of them (or a Wikipedia dump, "
+        f"*.xml.bz2) that exists. Received: corpus={corpus!r:.80}. A corpus "
+        "name or a list of documents is read into memory: leave out "
+        "`steps_per_epoch` for it."
+    )
+
+
+def _streamed_corpus(corpus, encoding, vocabulary_size, min_count, print_fn):
+    """`(StreamedCorpus, text.Vocabulary)` of one streaming pass over the
+    corpus files, printing a progress line every 32 MiB and at the end."""
+    from keras_embeddings import text
+
+    def progress(bytes_read, words_seen, seconds):
+        megabytes = bytes_read / 1e6
+        print_fn(
+            f"Vocabulary pass: {megabytes:,.1f} MB, {words_seen:,} words seen, "
+            f"{megabytes / max(seconds, 1e-9):,.1f} MB/s"
+        )
+
+    if vocabulary_size == 1:  # only padding (`build_vocabulary` wants 2+)
+        _checks.check_words([""], reserved=1)
+    counted = text.build_vocabulary(
+        corpus,
+        min_count=min_count,
+        max_vocabulary=vocabulary_size,
+        encoding=encoding,
+        progress=progress,
+    )
+    streamed = StreamedCorpus(
+        name=os.fspath(corpus),
+        vocabulary=counted.words,
+        documents=counted.documents,
+        words=int(counted.counts.sum()),
+    )
+    return streamed, counted
+
+
 def train_word2vec(
     corpus=None,
     out=None,
@@ -95,6 +171,8 @@ def train_word2vec(
     min_n=None,
     max_n=None,
     mixed_precision=False,
+    steps_per_epoch=None,
+    distribute=None,
     overwrite=False,
     seed=0,
     verbose=1,
@@ -147,6 +225,15 @@ def train_word2vec(
         mixed_precision: bool, build the model with `dtype="mixed_float16"`
             (float16 compute, float32 weights and loss, loss scaling); only
             the model's policy is set, never the global one.
+        steps_per_epoch: int or None: stream the corpus from its files
+            (bounded memory: `text.build_vocabulary`, then
+            `datasets.word2vec_file_dataset`), an epoch being this many
+            steps; `corpus` must then be a file, a folder or a glob. None:
+            the corpus is read into memory and an epoch is one pass.
+        distribute: None (one device), `"data"` or `"model"`: train over
+            all the devices of this process with `distribute.strategy(...)`
+            (`"data"`: JAX and TensorFlow; `"model"`: JAX); the device mesh
+            and the tables' layout are printed before training.
         overwrite: bool, replace `out` when it holds an earlier run (as a
             whole, when this run finishes); False refuses such an `out`.
         seed: int >= 0, seeds Keras, NumPy and the batches.
@@ -191,12 +278,21 @@ def train_word2vec(
     positive_int("window_size", window_size)
     positive_int("negatives", negatives)
     number("sample", sample, low=0)
+    streaming = optional_positive_int("steps_per_epoch", steps_per_epoch) is not None
+    if streaming:
+        _check_streamable(corpus)
     dtype = model_dtype(mixed_precision)
+    chosen = _strategy(distribute)
     overwrite = boolean("overwrite", overwrite)
     out = output_folder(out, model_name)
     _checks.check_outside(out, _checks.corpus_roots(corpus))
     check_out(out, overwrite)
-    corpus = tokenized_corpus(corpus, encoding, vocabulary_size, min_count, None)
+    if streaming:
+        corpus, counted = _streamed_corpus(
+            corpus, encoding, vocabulary_size, min_count, print_fn
+        )
+    else:
+        corpus = tokenized_corpus(corpus, encoding, vocabulary_size, min_count, None)
 
     import keras
     import numpy as np
@@ -228,10 +324,7 @@ def train_word2vec(
     )
     _checks.check_free_space(out, _checks.output_bytes(parameters, "sgd", size, dim))
     keras.utils.set_random_seed(seed)
-    make_dataset = functools.partial(
-        datasets.word2vec_dataset,
-        corpus.sequences,
-        len(vocabulary),
+    recipe = dict(
         model="cbow" if model_name == "cbow" else "skipgram",
         window_size=window_size,
         negatives=negatives,
@@ -239,52 +332,69 @@ def train_word2vec(
         batch_size=batch_size,
         seed=seed,
     )
+    if streaming:
+        make_dataset = functools.partial(
+            datasets.word2vec_file_dataset,
+            corpus.name,
+            counted,
+            steps_per_epoch=steps_per_epoch,
+            encoding=encoding,
+            **recipe,
+        )
+    else:
+        make_dataset = functools.partial(
+            datasets.word2vec_dataset, corpus.sequences, len(vocabulary), **recipe
+        )
     try:
-        dataset = make_dataset()
+        dataset = chosen.prepare_dataset(make_dataset())
     except InvalidInputError as e:
         raise InvalidInputError(f"Corpus {corpus.name!r}: {e}") from None
     model_class = {
         "skipgram": SkipGram, "cbow": CBOWNegativeSampling, "fasttext": FastText,
     }[model_name]  # fmt: skip
-    model = model_class(
-        len(vocabulary),
-        embedding_dim=embedding_dim,
-        negatives=negatives,
-        vocabulary=vocabulary,
-        dtype=dtype,
-        **subwords,
-    )
+    with chosen:  # a table the devices cannot split is refused here
+        model = model_class(
+            len(vocabulary),
+            embedding_dim=embedding_dim,
+            negatives=negatives,
+            vocabulary=vocabulary,
+            dtype=dtype,
+            **subwords,
+        )
+        model.build(None)  # BackupAndRestore needs the weights
     run_settings = _checks.settings("train_word2vec", arguments, corpus)
     with RunFolder(out, run_settings, overwrite, print_fn) as run:
         initial_epoch = callbacks.resume_epoch(run.backup_dir)
         if initial_epoch:  # the draws of the epoch the backup resumes at
-            dataset = make_dataset(initial_epoch=initial_epoch)
+            dataset = chosen.prepare_dataset(make_dataset(initial_epoch=initial_epoch))
         steps = int(dataset.cardinality())
         print_fn(
-            f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
+            f"Corpus: {corpus.name}: {corpus.documents} documents, {corpus.words} "
             f"words of {len(vocabulary) - 1} words seen at least {min_count} times "
             "(id 0 = padding)."
         )
         print_fn(describe_precision(model))
         if initial_epoch:
             print_fn(resuming(run, initial_epoch, epochs))
-        model.build(None)  # BackupAndRestore needs the weights
-        model.compile(learning_rate=learning_rate, decay_steps=epochs * steps)
         log_dir = os.path.join(run.path, "tensorboard")
-        fit_started = time.perf_counter()
-        with interrupt_between_steps() as stop:  # last: after the backup
-            history = model.fit(
-                dataset,
-                epochs=epochs,
-                callbacks=[
-                    keras.callbacks.TerminateOnNaN(),
-                    keras.callbacks.TensorBoard(log_dir=log_dir),
-                    callbacks.BackupAndRestore(run.backup_dir),
-                    stop,
-                ],
-                shuffle=False,  # the dataset reshuffles itself every epoch
-                verbose=verbose,
-            )
+        with chosen:
+            model.compile(learning_rate=learning_rate, decay_steps=epochs * steps)
+            if distribute is not None:
+                print_fn(chosen.describe(model))
+            fit_started = time.perf_counter()
+            with interrupt_between_steps() as stop:  # last: after the backup
+                history = model.fit(
+                    dataset,
+                    epochs=epochs,
+                    callbacks=[
+                        keras.callbacks.TerminateOnNaN(),
+                        keras.callbacks.TensorBoard(log_dir=log_dir),
+                        callbacks.BackupAndRestore(run.backup_dir),
+                        stop,
+                    ],
+                    shuffle=False,  # the dataset reshuffles itself every epoch
+                    verbose=verbose,
+                )
         fit_seconds = time.perf_counter() - fit_started
         loss = history.history["loss"][-1]
         if not np.isfinite(loss) or not np.isfinite(model.get_embeddings()).all():
@@ -294,10 +404,19 @@ def train_word2vec(
                 f"`batch_size` (now {batch_size})."
             )
         epochs_run = len(history.epoch) - initial_epoch  # in this process
+        if streaming:  # an epoch is `steps_per_epoch` batches, not the corpus
+            speed = (
+                f"{steps * batch_size * epochs_run / fit_seconds:,.0f} examples/s "
+                "(batch_size per step, XLA compilation included)."
+            )
+        else:
+            speed = (
+                f"{corpus.words * epochs_run / fit_seconds:,.0f} words/s (corpus "
+                "words before subsampling, XLA compilation included)."
+            )
         print_fn(
             f"Trained {epochs_run} epoch(s) of {steps} steps in {fit_seconds:.1f} s: "
-            f"{corpus.words * epochs_run / fit_seconds:,.0f} words/s (corpus words "
-            "before subsampling, XLA compilation included)."
+            + speed
         )
         export.write_projector(log_dir, model, vocabulary)
         word_vectors = export.to_word_vectors(model, vocabulary)
