@@ -7,7 +7,6 @@ same outputs as the main job.
 """
 
 import functools
-import glob
 import os
 import time
 
@@ -22,7 +21,6 @@ from keras_embeddings.datasets.word2vec import WORD2VEC_DEFAULTS
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.pipelines import _checks
 from keras_embeddings.pipelines._common import (
-    StreamedCorpus,
     check_common,
     finish,
     interrupt_between_steps,
@@ -36,6 +34,11 @@ from keras_embeddings.pipelines._mixed_precision import (
     model_dtype,
 )
 from keras_embeddings.pipelines._run_folder import RunFolder, check_out
+from keras_embeddings.pipelines._scale import (
+    check_streamable,
+    strategy_of,
+    streamed_corpus,
+)
 
 __all__ = ["train_word2vec"]
 
@@ -82,74 +85,6 @@ def _fasttext_settings(model_name, **given):
     positive_int("min_n", settings["min_n"])
     positive_int("max_n", settings["max_n"], minimum=settings["min_n"])
     return settings
-
-
-class _OneDevice:
-    """The strategy of a run without `distribute`: nothing changes."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        return None
-
-    def prepare_dataset(self, dataset):
-        return dataset
-
-
-def _strategy(mode):
-    """`distribute.strategy(mode)`, or one device for None; a backend that
-    cannot run `mode` is refused here, before anything is read or written."""
-    if mode is None:
-        return _OneDevice()
-    from keras_embeddings import distribute
-
-    return distribute.strategy(one_of("distribute", mode, distribute.MODES))
-
-
-def _check_streamable(corpus):
-    """Refuse what `steps_per_epoch` cannot stream: it reads files."""
-    if isinstance(corpus, (str, os.PathLike)):
-        path = os.fspath(corpus)
-        if os.path.exists(path) or glob.has_magic(path):
-            return
-    raise InvalidInputError(
-        "`steps_per_epoch` streams the corpus from its files: `corpus` must be "
-        "a text file, a folder or a glob of them (or a Wikipedia dump, "
-        f"*.xml.bz2) that exists. Received: corpus={corpus!r:.80}. A corpus "
-        "name or a list of documents is read into memory: leave out "
-        "`steps_per_epoch` for it."
-    )
-
-
-def _streamed_corpus(corpus, encoding, vocabulary_size, min_count, print_fn):
-    """`(StreamedCorpus, text.Vocabulary)` of one streaming pass over the
-    corpus files, printing a progress line every 32 MiB and at the end."""
-    from keras_embeddings import text
-
-    def progress(bytes_read, words_seen, seconds):
-        megabytes = bytes_read / 1e6
-        print_fn(
-            f"Vocabulary pass: {megabytes:,.1f} MB, {words_seen:,} words seen, "
-            f"{megabytes / max(seconds, 1e-9):,.1f} MB/s"
-        )
-
-    if vocabulary_size == 1:  # only padding (`build_vocabulary` wants 2+)
-        _checks.check_words([""], reserved=1)
-    counted = text.build_vocabulary(
-        corpus,
-        min_count=min_count,
-        max_vocabulary=vocabulary_size,
-        encoding=encoding,
-        progress=progress,
-    )
-    streamed = StreamedCorpus(
-        name=os.fspath(corpus),
-        vocabulary=counted.words,
-        documents=counted.documents,
-        words=int(counted.counts.sum()),
-    )
-    return streamed, counted
 
 
 def train_word2vec(
@@ -280,15 +215,15 @@ def train_word2vec(
     number("sample", sample, low=0)
     streaming = optional_positive_int("steps_per_epoch", steps_per_epoch) is not None
     if streaming:
-        _check_streamable(corpus)
+        check_streamable(corpus)
     dtype = model_dtype(mixed_precision)
-    chosen = _strategy(distribute)
+    chosen = strategy_of(distribute)
     overwrite = boolean("overwrite", overwrite)
     out = output_folder(out, model_name)
     _checks.check_outside(out, _checks.corpus_roots(corpus))
     check_out(out, overwrite)
     if streaming:
-        corpus, counted = _streamed_corpus(
+        corpus, counted = streamed_corpus(
             corpus, encoding, vocabulary_size, min_count, print_fn
         )
     else:
