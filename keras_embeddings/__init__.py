@@ -15,6 +15,7 @@ _SUBMODULES = (
     "analysis",
     "callbacks",
     "datasets",
+    "distribute",
     "errors",
     "export",
     "gradcheck",
