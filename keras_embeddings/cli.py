@@ -46,6 +46,10 @@ batches are made from the files on the fly (`text.build_vocabulary`,
 data|model` trains over all the devices of this process
 (`distribute.strategy`: data on JAX and TensorFlow, model on JAX) and
 prints the device mesh and how each embedding table is laid out.
+`--workers HOST:PORT,HOST:PORT --worker-index I` (with `--steps-per-epoch`)
+trains on many worker processes, data-parallel (`distribute.workers`):
+run the same command on every worker, its index apart; only the chief
+(index 0) writes `--out`.
 
 `train` and `generate` print the Keras backend in use on their first line
 (`KERAS_BACKEND`, which the CLI never changes). `train --mixed-precision`
@@ -90,7 +94,8 @@ WORD2VEC_MODELS = ("cbow", "skipgram", "fasttext")
 # Flags of --model fasttext only (None in the recipe: fastText's defaults).
 FASTTEXT_FLAGS = ("bucket", "min_n", "max_n")
 # Flags whose help says what their default (None) does.
-_OWN_DEFAULT_TEXT = (*FASTTEXT_FLAGS, "distribute", "steps_per_epoch")
+_OWN_DEFAULT_TEXT = (*FASTTEXT_FLAGS, "distribute", "steps_per_epoch", "workers",
+                     "worker_index")  # fmt: skip
 # Flags with a fixed set of values (`distribute.MODES`, not imported here:
 # it imports Keras, which `similar --vectors` never needs).
 _CHOICES = {"distribute": ("data", "model")}
@@ -160,6 +165,13 @@ _TRAIN_FLAGS = {
          "(replicate the model, split the batches; JAX, TensorFlow) or model "
          "(split the embedding tables by rows; JAX); prints the device mesh "
          "(default: one device)"),
+        ("workers", str, "HOST:PORT,HOST:PORT,...: train on these worker "
+         "processes (the chief first; the same list on every worker), each "
+         "streaming its shard of --corpus; needs --steps-per-epoch; only the "
+         "chief writes --out; env: the cluster of TF_CONFIG / "
+         "KERAS_DISTRIBUTION_* (default: this process alone)"),
+        ("worker_index", int, "this worker's index in --workers, 0 for the "
+         "chief"),
     ],
     "fastText options (fasttext)": [
         ("bucket", int, "rows for hashed character n-grams, as gensim's "

@@ -36,6 +36,10 @@ from keras_embeddings.pipelines._mixed_precision import (
 from keras_embeddings.pipelines._run_folder import RunFolder, check_out
 from keras_embeddings.pipelines._scale import (
     check_streamable,
+    check_workers,
+    fit,
+    run_out,
+    start_workers,
     strategy_of,
     streamed_corpus,
 )
@@ -108,6 +112,8 @@ def train_word2vec(
     mixed_precision=False,
     steps_per_epoch=None,
     distribute=None,
+    workers=None,
+    worker_index=None,
     overwrite=False,
     seed=0,
     verbose=1,
@@ -169,6 +175,17 @@ def train_word2vec(
             all the devices of this process with `distribute.strategy(...)`
             (`"data"`: JAX and TensorFlow; `"model"`: JAX); the device mesh
             and the tables' layout are printed before training.
+        workers: None (this process alone), or str: train data-parallel on
+            many worker processes (`distribute.workers`), each streaming its
+            shard of the corpus files: `"HOST:PORT,HOST:PORT,..."` of every
+            worker, the chief first, the same on every worker; or `"env"`:
+            the cluster of `TF_CONFIG` (TensorFlow) or
+            `KERAS_DISTRIBUTION_*` (JAX). Needs `steps_per_epoch`, not
+            `distribute`; not on PyTorch. Every worker runs the same command
+            (its `worker_index` apart) and the same checks; only the chief
+            keeps `out`. Such a run does not resume an interrupted one.
+        worker_index: int or None, this worker's index in `workers`, 0 for
+            the chief (None with `workers="env"`).
         overwrite: bool, replace `out` when it holds an earlier run (as a
             whole, when this run finishes); False refuses such an `out`.
         seed: int >= 0, seeds Keras, NumPy and the batches.
@@ -217,11 +234,14 @@ def train_word2vec(
     if streaming:
         check_streamable(corpus)
     dtype = model_dtype(mixed_precision)
+    check_workers(workers, worker_index, distribute, steps_per_epoch)
     chosen = strategy_of(distribute)
     overwrite = boolean("overwrite", overwrite)
     out = output_folder(out, model_name)
     _checks.check_outside(out, _checks.corpus_roots(corpus))
-    check_out(out, overwrite)
+    check_out(out, overwrite)  # on every worker: all go on, or none
+    if workers is not None:  # first TF / JAX work: joins the others
+        chosen = start_workers(workers, worker_index)
     if streaming:
         corpus, counted = streamed_corpus(
             corpus, encoding, vocabulary_size, min_count, print_fn
@@ -274,6 +294,7 @@ def train_word2vec(
             counted,
             steps_per_epoch=steps_per_epoch,
             encoding=encoding,
+            **(chosen.shard() if workers is not None else {}),
             **recipe,
         )
     else:
@@ -298,7 +319,10 @@ def train_word2vec(
         )
         model.build(None)  # BackupAndRestore needs the weights
     run_settings = _checks.settings("train_word2vec", arguments, corpus)
-    with RunFolder(out, run_settings, overwrite, print_fn) as run:
+    with (
+        run_out(chosen, out) as published,
+        RunFolder(published, run_settings, overwrite, print_fn) as run,
+    ):
         initial_epoch = callbacks.resume_epoch(run.backup_dir)
         if initial_epoch:  # the draws of the epoch the backup resumes at
             dataset = chosen.prepare_dataset(make_dataset(initial_epoch=initial_epoch))
@@ -313,18 +337,28 @@ def train_word2vec(
             print_fn(resuming(run, initial_epoch, epochs))
         log_dir = os.path.join(run.path, "tensorboard")
         with chosen:
-            model.compile(learning_rate=learning_rate, decay_steps=epochs * steps)
+            model.compile(
+                learning_rate=learning_rate,
+                decay_steps=epochs * steps,
+                **(chosen.compile_arguments() if workers is not None else {}),
+            )
             if distribute is not None:
                 print_fn(chosen.describe(model))
+            elif workers is not None:
+                print_fn(chosen.describe())
             fit_started = time.perf_counter()
             with interrupt_between_steps() as stop:  # last: after the backup
-                history = model.fit(
+                backup = [callbacks.BackupAndRestore(run.backup_dir)]
+                history = fit(
+                    chosen,
+                    model,
                     dataset,
                     epochs=epochs,
                     callbacks=[
                         keras.callbacks.TerminateOnNaN(),
                         keras.callbacks.TensorBoard(log_dir=log_dir),
-                        callbacks.BackupAndRestore(run.backup_dir),
+                        # Workers do not resume: each would resume alone.
+                        *(backup if workers is None else []),
                         stop,
                     ],
                     shuffle=False,  # the dataset reshuffles itself every epoch
