@@ -12,18 +12,17 @@ import contextlib
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
+from worker_processes import TIMEOUT, free_port, run_together
 
 from keras_embeddings.cli import main
 from keras_embeddings.export import load_word2vec
 from keras_embeddings.pipelines._run_folder import read_manifest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TIMEOUT = 300  # seconds a worker may take before the test kills both
 TEXT = "the cat sat on the mat and the dog sat on the log\n" * 40
 FAST = [
     "--model", "skipgram", "--epochs", "1", "--embedding-dim", "8",
@@ -90,12 +89,6 @@ def test_workers_apply_to_word2vec_only(corpus, tmp_path):
     assert "--workers applies to --model cbow and skipgram only" in stderr
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _env(backend):
     env = {
         k: v
@@ -115,30 +108,7 @@ def _env(backend):
 def _run_workers(argvs, envs, cwd):
     """Start the workers together; `(exit codes, logs)`, every one killed
     if any is still running after `TIMEOUT`."""
-    processes, logs = [], []
-    try:
-        for i, argv in enumerate(argvs):
-            log = open(cwd / f"worker-{i}.log", "w+b")  # noqa: SIM115
-            logs.append(log)
-            processes.append(
-                subprocess.Popen(
-                    argv, env=envs[i], cwd=cwd, stdout=log, stderr=subprocess.STDOUT
-                )
-            )
-        codes = [p.wait(timeout=TIMEOUT) for p in processes]
-    except subprocess.TimeoutExpired:
-        codes = None
-    finally:
-        for p in processes:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        texts = []
-        for log in logs:
-            log.seek(0)
-            texts.append(log.read().decode(errors="replace")[-3000:])
-            log.close()
-    return codes, texts
+    return run_together(list(zip(argvs, envs)), cwd)
 
 
 def _two_workers_train(tmp_path, backend, from_env=False):
@@ -149,7 +119,7 @@ def _two_workers_train(tmp_path, backend, from_env=False):
     corpus = tmp_path / "corpus.txt"
     corpus.write_text(TEXT, encoding="utf-8")
     out = work / "out"
-    cluster = [f"127.0.0.1:{_free_port()}", f"127.0.0.1:{_free_port()}"]
+    cluster = [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]
     addresses = "env" if from_env else ",".join(cluster)
     argvs = [
         [sys.executable, "-m", "keras_embeddings", "train", "--corpus", str(corpus),

@@ -10,7 +10,6 @@ promises); only the chief's output folder exists, complete.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -18,13 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from worker_processes import TIMEOUT, free_port, run_together
 
 from keras_embeddings.distribute import workers
 from keras_embeddings.distribute.workers import WorkerInfo
 from keras_embeddings.errors import InvalidInputError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TIMEOUT = 300  # seconds a worker may take before the test kills both
 
 # One script, two roles: `worker` (joins the cluster from its environment),
 # `oracle` (one process, both shards' batches concatenated). Batches are
@@ -116,12 +115,6 @@ else:
 """
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _env(backend, **extra):
     env = {
         k: v
@@ -149,29 +142,7 @@ def _corpus(path):
 def _run(commands, tmp_path, name):
     """Start `(argv, env)` processes together; fail (killing all) unless
     every one exits 0 within `TIMEOUT`."""
-    processes, logs = [], []
-    try:
-        for i, (argv, env) in enumerate(commands):
-            log = open(tmp_path / f"{name}-{i}.log", "w+b")  # noqa: SIM115
-            logs.append(log)
-            processes.append(
-                subprocess.Popen(
-                    argv, env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
-                )
-            )
-        codes = [p.wait(timeout=TIMEOUT) for p in processes]
-    except subprocess.TimeoutExpired:
-        codes = None
-    finally:
-        for p in processes:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        texts = []
-        for log in logs:
-            log.seek(0)
-            texts.append(log.read().decode(errors="replace")[-3000:])
-            log.close()
+    codes, texts = run_together(commands, tmp_path, name)
     assert codes == [0] * len(commands), "\n----\n".join(texts)
 
 
@@ -179,7 +150,7 @@ def _train_two_workers(tmp_path, backend):
     script, corpus = tmp_path / "train.py", tmp_path / "corpus.txt"
     script.write_text(textwrap.dedent(_SCRIPT), encoding="utf-8")
     _corpus(corpus)
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     commands = []
     for index in range(2):
         if backend == "tensorflow":
