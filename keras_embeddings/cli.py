@@ -38,11 +38,12 @@ learning rate 0.025 decaying linearly); `--model fasttext` runs it with
 stopping, so `--patience` and `--validation-split` belong to next-token
 only. A flag that does not apply to the chosen model is an error.
 
-For corpora larger than memory, the word2vec models take
-`--steps-per-epoch N`: the vocabulary is counted in one streaming pass over
-the `--corpus` files (a progress line with MB/s and words seen), then the
-batches are made from the files on the fly (`text.build_vocabulary`,
-`datasets.word2vec_file_dataset`); an epoch is N steps. `--distribute
+For corpora larger than memory, every model takes `--steps-per-epoch N`:
+the vocabulary is counted in one streaming pass over the `--corpus` files (a
+progress line with MB/s and words seen), then the batches are made from the
+files on the fly (`text.build_vocabulary`, `datasets.word2vec_file_dataset`,
+`datasets.next_token_file_dataset`: next-token holds out the last
+`--validation-split` of the documents); an epoch is N steps. `--distribute
 data|model` trains over all the devices of this process
 (`distribute.strategy`: data on JAX and TensorFlow, model on JAX) and
 prints the device mesh and how each embedding table is laid out.
@@ -143,6 +144,10 @@ _TRAIN_FLAGS = {
         ("embedding_dim", int, ""),
         ("learning_rate", float, "Adam's rate / SGD's starting rate, decaying "
          "linearly to 1e-4 of it"),
+        ("steps_per_epoch", int, "stream --corpus (a file, a folder or a "
+         "glob) from disk in bounded memory: one pass to count the vocabulary "
+         "(with progress), then batches made on the fly; an epoch is N steps "
+         "(default: read the corpus into memory, an epoch is one pass)"),
     ],
     "next-token options": [
         ("sequence_length", int, ""),
@@ -157,10 +162,6 @@ _TRAIN_FLAGS = {
          "each center draws its window from 1..N"),
         ("negatives", int, "negative words per example"),
         ("sample", float, "subsampling threshold of frequent words, 0 keeps all"),
-        ("steps_per_epoch", int, "stream --corpus (a file, a folder or a "
-         "glob) from disk in bounded memory: one pass to count the vocabulary "
-         "(with progress), then batches made on the fly; an epoch is N steps "
-         "(default: read the corpus into memory, an epoch is one pass)"),
         ("distribute", str, "train over all the devices of this process: data "
          "(replicate the model, split the batches; JAX, TensorFlow) or model "
          "(split the embedding tables by rows; JAX); prints the device mesh "

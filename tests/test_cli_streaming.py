@@ -1,4 +1,4 @@
-"""`keras-embeddings train --distribute` and `--steps-per-epoch` (word2vec).
+"""`keras-embeddings train --distribute` (word2vec) and `--steps-per-epoch`.
 
 Run in-process under the suite's backend: each test expects what that
 backend can do (`distribute.strategy`: data on JAX and TensorFlow, model on
@@ -165,12 +165,49 @@ def test_steps_per_epoch_needs_corpus_files(corpus_name, tmp_path, capsys):
     assert not out.exists()
 
 
-def test_steps_per_epoch_belongs_to_word2vec(tmp_path, capsys):
-    code, _ = _train("--out", str(tmp_path / "o"), "--steps-per-epoch", "3")
-    assert code == 2
-    assert "--steps-per-epoch applies to --model cbow and skipgram only" in (
-        capsys.readouterr().err
+def test_next_token_streams_the_corpus_with_the_same_vocabulary(tmp_path):
+    path = tmp_path / "news.txt"
+    path.write_text(NEWS, encoding="utf-8")
+    common = ["--model", "next-token", "--epochs", "2", "--embedding-dim", "8",
+              "--hidden-dim", "8", "--min-count", "2", "--batch-size", "32",
+              "--validation-split", "0.2", "--prompt", "the", "--verbose", "0"]  # fmt: skip
+    runs = {}
+    for name, extra in [("streamed", ["--steps-per-epoch", "4"]), ("memory", [])]:
+        out = tmp_path / name
+        code, stdout = _train("--corpus", str(path), "--out", str(out), *common,
+                              *extra)  # fmt: skip
+        assert code == 0
+        runs[name] = out, stdout
+    (out, stdout), (memory_out, memory_stdout) = runs["streamed"], runs["memory"]
+    assert "Vocabulary pass" in stdout and "Vocabulary pass" not in memory_stdout
+    # The oracle: the in-memory run's Tokenizer (<unk> at id 1, min_count).
+    model = load_model(out / "model.keras")
+    assert model.vocabulary == load_model(memory_out / "model.keras").vocabulary
+    assert model.vocabulary[1] == "<unk>"
+    settings = read_manifest(out)["settings"]
+    assert (
+        settings["corpus_sha256"]
+        == (read_manifest(memory_out)["settings"]["corpus_sha256"])
     )
+    corpus_line = next(s for s in stdout.splitlines() if s.startswith("Corpus"))
+    assert corpus_line in memory_stdout
+    # Two epochs of 4 steps, each validated on the held-out documents.
+    history = json.loads((out / "history.json").read_text())
+    assert len(history["loss"]) == 2 and np.isfinite(history["val_loss"]).all()
+    assert "Generated (greedy)" in stdout
+
+
+def test_steps_per_epoch_with_too_few_documents_to_hold_out(tmp_path, capsys):
+    path = tmp_path / "one.txt"
+    path.write_text("the cat sat on the mat\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, _ = _train("--model", "next-token", "--corpus", str(path), "--out",
+                     str(out), "--steps-per-epoch", "2")  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "holds out 0 of the corpus's 1 documents" in err
+    assert "--validation-split" in err
+    assert not out.exists()
 
 
 @pytest.mark.skipif(BACKEND == "torch", reason="no distribution on PyTorch")

@@ -169,27 +169,40 @@ def test_next_token_windows_equal_next_token_dataset(tmp_path, oov_token):
     tokenizer.num_words = len(vocabulary.words)
     assert tokenizer.get_vocabulary() == vocabulary.words
     sequences = tokenizer.texts_to_sequences(text.read_corpus(path))
-    reference, _ = datasets.next_token_dataset(
-        sequences, 4, batch_size=16, validation_split=0, shuffle=False
-    )
-    expected = [
-        (bytes(x), int(y))
-        for xs, ys in reference
-        for x, y in zip(xs.numpy(), ys.numpy())
-    ]
-    got = []
-    for shard in range(2):
-        ds = datasets.next_token_file_dataset(
-            path, vocabulary, 4, batch_size=16, oov_token=oov_token,
-            num_shards=2, shard_index=shard, seed=0,
-        )  # fmt: skip
-        assert ds.element_spec == reference.element_spec
-        got += [
+
+    def windows(ds):
+        return collections.Counter(
             (bytes(x), int(y)) for xs, ys in ds for x, y in zip(xs.numpy(), ys.numpy())
-        ]
-    assert collections.Counter(got) == collections.Counter(expected)
+        )
+
+    # The last quarter of the 60 documents is held out.
+    expected = []
+    for part in (sequences[:45], sequences[45:]):
+        reference, _ = datasets.next_token_dataset(
+            part, 4, batch_size=16, validation_split=0, shuffle=False
+        )
+        expected.append(windows(reference))
+    got = [collections.Counter(), collections.Counter()]
+    for shard in range(2):
+        train, validation = datasets.next_token_file_dataset(
+            path, vocabulary, 4, batch_size=16, oov_token=oov_token,
+            num_shards=2, shard_index=shard, seed=0, validation_split=0.25,
+        )  # fmt: skip
+        assert train.element_spec == reference.element_spec
+        assert validation.element_spec == reference.element_spec
+        got[0] += windows(train)
+        got[1] += windows(validation)
+    assert got == expected
+    whole, none = datasets.next_token_file_dataset(
+        path, vocabulary, 4, batch_size=16, oov_token=oov_token, validation_split=0
+    )
+    assert none is None and windows(whole) == expected[0] + expected[1]
     with pytest.raises(InvalidInputError, match="oov_token"):
         datasets.next_token_file_dataset(path, vocabulary, 4, oov_token="<oov>")
+    with pytest.raises(InvalidInputError, match="validation_split=0.999"):
+        datasets.next_token_file_dataset(
+            path, vocabulary, 4, oov_token=oov_token, validation_split=0.999
+        )
 
 
 @pytest.mark.slow

@@ -136,11 +136,13 @@ def _vocabulary_arrays(vocabulary):
 class _Shard:
     """One shard of a corpus as blocks of vocabulary ids (NumPy)."""
 
-    def __init__(self, corpus, encoding, words, shard, num_shards, oov_id=0):
+    def __init__(self, corpus, encoding, words, shard, num_shards, oov_id=0,
+                 documents=(0, None)):  # fmt: skip
         self.corpus, self.encoding = corpus, encoding
         self.word_index = dict(zip(words, range(len(words))))
         self.word_index.pop("", None)  # never a word
         self.shard, self.num_shards, self.oov_id = shard, num_shards, oov_id
+        self.first, self.stop = documents  # the corpus's documents to read
 
     def ids(self, documents):
         """`(ids, docs)` of a list of documents: unknown words dropped, or
@@ -160,12 +162,17 @@ class _Shard:
         """Yield `(ids, docs)` for each batch of the shard's documents, one round."""
         seen = 0  # documents before the batch, over the whole corpus
         for batch, _ in document_batches(self.corpus, self.encoding, _BLOCK_CHARS):
-            mine = batch[(self.shard - seen) % self.num_shards :: self.num_shards]
+            low = max(self.first - seen, 0)  # documents `first` to `stop` only
+            high = len(batch) if self.stop is None else self.stop - seen
+            low += (self.shard - seen - low) % self.num_shards
+            mine = batch[low : max(high, 0) : self.num_shards]
             seen += len(batch)
             if mine:
                 ids, docs = self.ids(mine)
                 if ids.size >= 2:
                     yield ids, docs
+            if self.stop is not None and seen >= self.stop:
+                return  # the rest of the corpus is not read
 
     def rounds(self, make, seed):
         """`make(ids, docs, rng)` of every block, round after round, for ever."""

@@ -5,9 +5,11 @@ by block by the engine of `datasets.streaming` (epochs, shards, order and
 the `tf.data` pipeline as `word2vec_file_dataset`'s).
 """
 
+import functools
+
 import numpy as np
 
-from keras_embeddings._validation import boolean, positive_int
+from keras_embeddings._validation import boolean, number, positive_int
 from keras_embeddings.datasets.streaming import (
     _check_corpus,
     _check_stream,
@@ -33,14 +35,17 @@ def next_token_file_dataset(
     steps_per_epoch=None,
     encoding="utf-8",
     initial_epoch=0,
+    validation_split=0.1,
 ):
     """Next-token `(context, target)` batches streamed from corpus files.
 
     The windows of `datasets.next_token_dataset` (right-padded contexts of
     at most `sequence_length` ids, never across documents), made block by
     block from the files as `word2vec_file_dataset` makes its examples
-    (epochs, shards and order as there; no validation split: hold out a
-    file of your own).
+    (epochs, shards and order as there). The last `validation_split` of
+    the documents (`vocabulary.documents` of them were counted) is held out
+    as the validation set: held-out text, as `next_token_dataset` holds out
+    the corpus's last windows; training reads the files only up to it.
 
     Args:
         corpus: a text file, a folder, a glob or a Wikipedia dump.
@@ -51,12 +56,18 @@ def next_token_file_dataset(
             words; None drops unknown words.
         shuffle: bool, shuffle the windows within each block.
         seed, num_shards, shard_index, steps_per_epoch, encoding,
-            initial_epoch: as `word2vec_file_dataset`.
+            initial_epoch: as `word2vec_file_dataset` (they shape the
+            training set; the validation set is one round of the held-out
+            documents per pass, in order, this shard's only).
+        validation_split: float in [0, 1), the share of the documents held
+            out (the corpus's last ones).
 
     Returns:
-        A `tf.data.Dataset` of int32 `(context, target)`, `(batch,
-        sequence_length)` and `(batch,)`; the last batch of a round may be
-        smaller (`steps_per_epoch=None`).
+        `(train, validation)`: `tf.data.Dataset`s of int32 `(context,
+        target)`, `(batch, sequence_length)` and `(batch,)`, as
+        `next_token_dataset`'s; the last batch of a round may be smaller
+        (`steps_per_epoch=None`, and always for `validation`); `validation`
+        is None when `validation_split == 0`.
 
     Example:
 
@@ -68,12 +79,14 @@ def next_token_file_dataset(
     ...                                    oov_token="<unk>")
     >>> vocabulary.words
     ['', '<unk>', 'the']
-    >>> ds = datasets.next_token_file_dataset(
+    >>> train, validation = datasets.next_token_file_dataset(
     ...     "corpus.txt", vocabulary, 3, batch_size=4, oov_token="<unk>",
-    ...     shuffle=False)
-    >>> context, target = next(iter(ds))
+    ...     shuffle=False, validation_split=0.1)
+    >>> context, target = next(iter(train))
     >>> context.numpy().tolist(), target.numpy().tolist()
     ([[2, 0, 0], [2, 1, 0], [2, 1, 1], [1, 1, 1]], [1, 1, 1, 2])
+    >>> sum(len(y) for _, y in validation)  # 5 sentences of 5 windows
+    25
     ```
     """
     import tensorflow as tf
@@ -96,10 +109,14 @@ def next_token_file_dataset(
     shard_index, num_shards, steps, seed = _check_stream(
         shard_index, num_shards, steps_per_epoch, seed, initial_epoch
     )
+    validation_split = number("validation_split", validation_split, 0, 1,
+                              high_open=True)  # fmt: skip
     _check_corpus(corpus, encoding)
-    shard = _Shard(corpus, encoding, words, shard_index, num_shards, oov_id)
+    held_out = _held_out(vocabulary, validation_split)
+    shard = _Shard(corpus, encoding, words, shard_index, num_shards, oov_id,
+                   documents=(0, held_out))  # fmt: skip
 
-    def make(ids, docs, rng):
+    def make(ids, docs, rng, shuffle=shuffle):
         starts = np.searchsorted(docs, docs, side="left")
         positions = np.flatnonzero(np.arange(len(ids)) > starts)
         if shuffle:
@@ -110,7 +127,43 @@ def next_token_file_dataset(
         return np.stack([x for x, _ in group]), np.stack([y for _, y in group])
 
     signature = [(tf.int32, (None, sequence_length)), (tf.int32, (None,))]
-    dataset = _pipeline(shard, make, stack, lambda x, y: (x, y), signature,
-                        batch_size, steps, seed, initial_epoch)  # fmt: skip
-    dataset._keras_embeddings_ids_below = len(words)
-    return dataset
+    train = _pipeline(shard, make, stack, lambda x, y: (x, y), signature,
+                      batch_size, steps, seed, initial_epoch)  # fmt: skip
+    validation = None
+    if held_out is not None:
+        shard = _Shard(corpus, encoding, words, shard_index, num_shards, oov_id,
+                       documents=(held_out, None))  # fmt: skip
+        in_order = functools.partial(make, shuffle=False)
+        validation = _pipeline(shard, in_order, stack, lambda x, y: (x, y),
+                               signature, batch_size, None, seed, 0)  # fmt: skip
+        # Counted once (a pass over the held-out documents): Keras warns that
+        # a dataset of unknown size "ran out of data" at the end of each pass.
+        windows = sum(len(ids) - len(np.unique(docs)) for ids, docs in shard.blocks())
+        if not windows:
+            raise InvalidInputError(
+                f"The held-out documents (the last {validation_split} of the "
+                "corpus) hold no two neighbouring words of the vocabulary: no "
+                "window to validate on. Use a larger `validation_split` or 0."
+            )
+        cardinality = tf.data.experimental.assert_cardinality(-(-windows // batch_size))
+        validation = validation.apply(cardinality)
+    for dataset in (train, validation):
+        if dataset is not None:
+            dataset._keras_embeddings_ids_below = len(words)
+    return train, validation
+
+
+def _held_out(vocabulary, validation_split):
+    """The first held-out document, or None when `validation_split` is 0."""
+    if validation_split == 0:
+        return None
+    documents = int(getattr(vocabulary, "documents", 0))
+    first = documents - int(round(documents * validation_split))
+    if documents < 2 or first == documents or first == 0:
+        raise InvalidInputError(
+            f"`validation_split={validation_split}` holds out "
+            f"{documents - first} of the corpus's {documents} documents: both "
+            "the training and the validation set need at least one. Use a "
+            "larger corpus or another `validation_split` (0 holds out none)."
+        )
+    return first

@@ -52,9 +52,11 @@ def check_streamable(corpus):
     )
 
 
-def streamed_corpus(corpus, encoding, vocabulary_size, min_count, print_fn):
+def streamed_corpus(corpus, encoding, vocabulary_size, min_count, print_fn,
+                    oov_token=None):  # fmt: skip
     """`(StreamedCorpus, text.Vocabulary)` of one streaming pass over the
-    corpus files, printing a progress line every 32 MiB and at the end."""
+    corpus files, printing a progress line every 32 MiB and at the end;
+    `oov_token` as `text.build_vocabulary`'s."""
     from keras_embeddings import text
 
     def progress(bytes_read, words_seen, seconds):
@@ -72,6 +74,7 @@ def streamed_corpus(corpus, encoding, vocabulary_size, min_count, print_fn):
         max_vocabulary=vocabulary_size,
         encoding=encoding,
         progress=progress,
+        oov_token=oov_token,
     )
     streamed = StreamedCorpus(
         name=os.fspath(corpus),

@@ -9,7 +9,12 @@ import functools
 import os
 import time
 
-from keras_embeddings._validation import boolean, number, positive_int
+from keras_embeddings._validation import (
+    boolean,
+    number,
+    optional_positive_int,
+    positive_int,
+)
 from keras_embeddings.errors import InvalidInputError
 from keras_embeddings.pipelines import _checks
 from keras_embeddings.pipelines._common import (
@@ -26,6 +31,7 @@ from keras_embeddings.pipelines._mixed_precision import (
     model_dtype,
 )
 from keras_embeddings.pipelines._run_folder import RunFolder, check_out
+from keras_embeddings.pipelines._scale import check_streamable, streamed_corpus
 
 __all__ = ["train_next_token"]
 
@@ -46,6 +52,7 @@ def train_next_token(
     dropout=0.2,
     patience=2,
     validation_split=0.1,
+    steps_per_epoch=None,
     prompt="the government",
     mixed_precision=False,
     overwrite=False,
@@ -96,7 +103,15 @@ def train_next_token(
         dropout: float in [0, 1), dropout after the LSTM.
         patience: int >= 0, epochs without improvement before stopping.
         validation_split: float in [0, 1), the share of windows held out
-            (the corpus's end); 0 monitors the training loss.
+            (the corpus's end; streamed: the share of documents); 0
+            monitors the training loss.
+        steps_per_epoch: int or None: stream the corpus from its files in
+            bounded memory (`text.build_vocabulary`'s one counting pass,
+            then `datasets.next_token_file_dataset`'s windows made on the
+            fly); an epoch is this many batches, the stream going on
+            across epochs. `corpus` must then be a file, folder, glob or
+            Wikipedia dump. None: the corpus is read into memory, an epoch
+            is one pass.
         prompt: str, continued greedily by 12 words after training.
         mixed_precision: bool, build the model with `dtype="mixed_float16"`
             (float16 compute, float32 weights, logits and loss, loss
@@ -146,6 +161,9 @@ def train_next_token(
     number("dropout", dropout, 0, 1, high_open=True)
     positive_int("patience", patience, minimum=0)
     number("validation_split", validation_split, 0, 1, high_open=True)
+    streaming = optional_positive_int("steps_per_epoch", steps_per_epoch) is not None
+    if streaming:
+        check_streamable(corpus)
     dtype = model_dtype(mixed_precision)
     if not isinstance(prompt, str):
         raise InvalidInputError(f"`prompt` must be a str. Received: prompt={prompt!r}")
@@ -153,7 +171,12 @@ def train_next_token(
     out = output_folder(out, "next-token")
     _checks.check_outside(out, _checks.corpus_roots(corpus))
     check_out(out, overwrite)
-    corpus = tokenized_corpus(corpus, encoding, vocabulary_size, min_count, "<unk>")
+    if streaming:
+        corpus, counted = streamed_corpus(
+            corpus, encoding, vocabulary_size, min_count, print_fn, oov_token="<unk>"
+        )
+    else:
+        corpus = tokenized_corpus(corpus, encoding, vocabulary_size, min_count, "<unk>")
 
     import keras
 
@@ -192,15 +215,26 @@ def train_next_token(
     )
     _checks.check_free_space(out, _checks.output_bytes(parameters, "adam", size, dim))
     keras.utils.set_random_seed(seed)
-    make_datasets = functools.partial(
-        datasets.next_token_dataset,
-        corpus.sequences,
-        sequence_length,
-        batch_size=batch_size,
-        validation_split=validation_split,
-        seed=seed,
-    )
-    train_ds, val_ds = make_datasets()
+    recipe = dict(batch_size=batch_size, validation_split=validation_split, seed=seed)
+    if streaming:
+        make_datasets = functools.partial(
+            datasets.next_token_file_dataset,
+            corpus.name,
+            counted,
+            sequence_length,
+            oov_token="<unk>",
+            steps_per_epoch=steps_per_epoch,
+            encoding=encoding,
+            **recipe,
+        )
+    else:
+        make_datasets = functools.partial(
+            datasets.next_token_dataset, corpus.sequences, sequence_length, **recipe
+        )
+    try:
+        train_ds, val_ds = make_datasets()
+    except InvalidInputError as e:
+        raise InvalidInputError(f"Corpus {corpus.name!r}: {e}") from None
     model = NextTokenModel(
         len(vocabulary),
         embedding_dim=embedding_dim,
@@ -218,7 +252,7 @@ def train_next_token(
         if initial_epoch:  # the data of the epoch the backup resumes at
             train_ds, val_ds = make_datasets(initial_epoch=initial_epoch)
         print_fn(
-            f"Corpus: {corpus.name}: {len(corpus.texts)} documents, {corpus.words} "
+            f"Corpus: {corpus.name}: {corpus.documents} documents, {corpus.words} "
             f"words, vocabulary {len(vocabulary)} (ids; 0 = padding, 1 = <unk>)."
         )
         print_fn(describe_precision(model))
