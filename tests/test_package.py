@@ -78,6 +78,7 @@ _LAYERS = {
     "callbacks": 3,
     "distribute": 3,
     "pipelines": 4,
+    "_train_flags": 5,
     "cli": 5,
     "__main__": 5,
 }
