@@ -10,6 +10,23 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 CSC321 = SHARED / "data" / "csc321"
 
 
+def pytest_runtest_setup(item):
+    """`@pytest.mark.in_suite("jax")`: the test starts its own
+    `KERAS_BACKEND=jax` processes, so it means the same under every suite
+    backend; it runs once, in that backend's suite (CI runs all three)."""
+    marker = item.get_closest_marker("in_suite")
+    if marker is None:
+        return
+    import keras
+
+    backend = marker.args[0]
+    if keras.backend.backend() != backend:
+        pytest.skip(
+            f"starts its own KERAS_BACKEND={backend} processes: runs once, in "
+            f"the {backend} suite (KERAS_BACKEND={backend} pytest)"
+        )
+
+
 @pytest.fixture
 def csc321_dir():
     """The course's 4-gram data folder, or skip with the reason."""

@@ -152,16 +152,19 @@ def _two_workers_train(tmp_path, backend, from_env=False):
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("tensorflow")
 def test_two_tensorflow_workers_write_only_the_chiefs_out(tmp_path):
     _two_workers_train(tmp_path, "tensorflow")
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("jax")
 def test_two_jax_workers_write_only_the_chiefs_out(tmp_path):
     _two_workers_train(tmp_path, "jax")
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("torch")
 def test_pytorch_is_refused_naming_the_backend(corpus, tmp_path):
     argv = [sys.executable, "-m", "keras_embeddings", "train", "--corpus",
             str(corpus), "--out", str(tmp_path / "out"), *FAST,
@@ -177,5 +180,6 @@ def test_pytorch_is_refused_naming_the_backend(corpus, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("tensorflow")
 def test_two_tensorflow_workers_from_tf_config(tmp_path):
     _two_workers_train(tmp_path, "tensorflow", from_env=True)

@@ -205,6 +205,7 @@ def _reloads_on_one_device(saved, weights):
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("jax")
 def test_jax_data_and_model_parallel_steps_equal_the_single_device_step(tmp_path):
     out, saved, weights = _run("jax", _JAX_SETUP, _JAX_BODY, tmp_path)
     assert out["devices"] == ["cpu:0", "cpu:1", "cpu:2", "cpu:3"]
@@ -244,6 +245,7 @@ def test_jax_data_and_model_parallel_steps_equal_the_single_device_step(tmp_path
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("tensorflow")
 def test_tensorflow_mirrored_step_equals_the_single_device_step(tmp_path):
     out, saved, weights = _run("tensorflow", _TF_SETUP, _TF_BODY, tmp_path)
     assert out["devices"] == ["cpu:0", "cpu:1", "cpu:2", "cpu:3"]
@@ -262,6 +264,7 @@ def test_tensorflow_mirrored_step_equals_the_single_device_step(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("torch")
 def test_torch_refuses_both_modes_naming_what_to_use(tmp_path):
     out, _, _ = _run("torch", "", _TORCH_BODY, tmp_path)
     for message in (out["data_mode"], out["model_mode"]):

@@ -198,11 +198,13 @@ def _train_two_workers(tmp_path, backend):
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("tensorflow")
 def test_two_tensorflow_workers_train_in_step(tmp_path):
     _train_two_workers(tmp_path, "tensorflow")
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("jax")
 def test_two_jax_workers_train_in_step(tmp_path):
     _train_two_workers(tmp_path, "jax")
 
@@ -291,6 +293,7 @@ def test_only_the_chief_keeps_what_it_writes(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.in_suite("torch")
 def test_pytorch_is_refused_naming_the_backend(tmp_path):
     code = (
         "from keras_embeddings.distribute.workers import start_workers\n"
