@@ -65,6 +65,10 @@ _TRAIN_FLAGS = {
          "glob) from disk in bounded memory: one pass to count the vocabulary "
          "(with progress), then batches made on the fly; an epoch is N steps "
          "(default: read the corpus into memory, an epoch is one pass)"),
+        ("distribute", str, "train over all the devices of this process: data "
+         "(replicate the model, split the batches; JAX, TensorFlow) or model "
+         "(split the embedding tables by rows, next-token's output layer by "
+         "columns; JAX); prints the device mesh (default: one device)"),
     ],
     "next-token options": [
         ("sequence_length", int, ""),
@@ -79,10 +83,6 @@ _TRAIN_FLAGS = {
          "each center draws its window from 1..N"),
         ("negatives", int, "negative words per example"),
         ("sample", float, "subsampling threshold of frequent words, 0 keeps all"),
-        ("distribute", str, "train over all the devices of this process: data "
-         "(replicate the model, split the batches; JAX, TensorFlow) or model "
-         "(split the embedding tables by rows; JAX); prints the device mesh "
-         "(default: one device)"),
         ("workers", str, "HOST:PORT,HOST:PORT,...: train on these worker "
          "processes (the chief first; the same list on every worker), each "
          "streaming its shard of --corpus; needs --steps-per-epoch; only the "

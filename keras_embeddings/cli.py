@@ -239,7 +239,11 @@ def _resolve_defaults(args):
             )
         if name not in defaults:
             if value is not None:
-                other = "next-token" if family == "word2vec" else "cbow and skipgram"
+                other = (
+                    "next-token"
+                    if family == "word2vec"
+                    else "cbow, skipgram and fasttext"
+                )
                 raise InvalidInputError(
                     f"{_flag(name)} applies to --model {other} only, not to "
                     f"--model {args.model}. Leave it out."

@@ -1,4 +1,4 @@
-"""`keras-embeddings train --distribute` (word2vec) and `--steps-per-epoch`.
+"""`keras-embeddings train --distribute` and `--steps-per-epoch`.
 
 Run in-process under the suite's backend: each test expects what that
 backend can do (`distribute.strategy`: data on JAX and TensorFlow, model on
@@ -86,13 +86,28 @@ def test_a_mode_the_backend_cannot_run_is_refused_before_anything(
     assert not out.exists() and not list(tmp_path.glob(".out*"))
 
 
-def test_distribute_belongs_to_word2vec(corpus, tmp_path, capsys):
-    code, _ = _train("--corpus", str(corpus), "--out", str(tmp_path / "o"),
-                     "--distribute", "data")  # fmt: skip
-    assert code == 2
-    assert "--distribute applies to --model cbow and skipgram only" in (
-        capsys.readouterr().err
-    )
+@pytest.mark.parametrize("mode", ["data", "model"])
+def test_next_token_distributes_too(mode, corpus, tmp_path):
+    if (BACKEND, mode) not in ENGINES:
+        pytest.skip(f"{BACKEND} cannot run --distribute {mode}")
+    out = tmp_path / "out"
+    code, stdout = _train(
+        "--model", "next-token", "--corpus", str(corpus), "--out", str(out),
+        "--epochs", "1", "--embedding-dim", "8", "--hidden-dim", "8",
+        "--batch-size", "16", "--prompt", "the", "--verbose", "0",
+        "--distribute", mode,
+    )  # fmt: skip
+    assert code == 0
+    assert f"Distribution: {mode} parallel, {ENGINES[BACKEND, mode]}" in stdout
+    # 8 words, <unk> and padding: the input table and the output layer.
+    assert "/embedding/embeddings (10, 8) float32: " in stdout
+    assert "/logits/kernel (8, 10) float32: " in stdout
+    assert read_manifest(out)["settings"]["distribute"] == mode
+    assert "Generated (greedy)" in stdout
+    assert len(load_word2vec(out / "vectors.txt")) == 8
+
+
+def test_distribute_takes_a_mode(corpus):
     with pytest.raises(SystemExit):  # argparse: not one of the modes
         _train("--corpus", str(corpus), *FAST, "--distribute", "pipeline")
 

@@ -135,7 +135,7 @@ def _fails_cleanly(argv, capsys, message):
          "--hidden-dim applies to --model next-token only"),
         (["--model", "cbow", "--patience", "3"], "--patience applies to"),
         (["--model", "cbow", "--validation-split", "0.2"], "--validation-split"),
-        (["--window-size", "3"], "--window-size applies to --model cbow and skipgram only"),
+        (["--window-size", "3"], "--window-size applies to --model cbow, skipgram and fasttext only"),
         (["--model", "skipgram", "--window-size", "0"],
          "--window-size must be a positive integer. Received: --window-size=0"),
         (["--model", "cbow", "--negatives", "0"], "--negatives must be a positive"),

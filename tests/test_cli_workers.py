@@ -86,7 +86,7 @@ def test_workers_apply_to_word2vec_only(corpus, tmp_path):
     code, stderr = _train("--corpus", str(corpus), "--model", "next-token",
                           "--workers", "127.0.0.1:1")  # fmt: skip
     assert code == 2
-    assert "--workers applies to --model cbow and skipgram only" in stderr
+    assert "--workers applies to --model cbow, skipgram and fasttext only" in stderr
 
 
 def _env(backend):

@@ -74,6 +74,22 @@ def fit_corpus(chosen=None, initial_epoch=0, fasttext=False):
     return model
 
 
+# One next-token step (Embedding + LSTM + softmax, Adam) on 8 windows of 5.
+lm_x = rng.integers(1, V, (B, 5))
+lm_y = rng.integers(1, V, B)
+
+
+def lm_step(chosen=None):
+    with chosen or contextlib.nullcontext():
+        lm = models.NextTokenModel(V, D, 8, sequence_length=5)
+        lm.build((None, 5))
+        lm.set_weights([np.random.default_rng(i).normal(size=w.shape).astype("float32")
+                        for i, w in enumerate(lm.weights)])
+        lm.compile(optimizer=keras.optimizers.Adam(0.01))
+        lm.fit(lm_x, lm_y, batch_size=B, epochs=1, shuffle=False, verbose=0)
+    return lm
+
+
 def diff(model, other):
     return max(float(np.abs(a - b).max())
                for a, b in zip(model.get_weights(), other.get_weights()))
@@ -91,6 +107,7 @@ out = {{"devices": distribute.list_devices()}}
 base = step()
 out["moved"] = max(float(np.abs(a - b).max())
                    for a, b in zip(base.get_weights(), init))
+lm_base = lm_step()
 {body}
 print(json.dumps(out))
 """
@@ -106,6 +123,8 @@ out["data"] = diff(base, step(data_parallel))
 out["corpus_data"] = diff(corpus_base, fit_corpus(data_parallel))
 model_parallel = distribute.strategy("model")
 out["corpus_model"] = diff(corpus_base, fit_corpus(model_parallel))
+out["lm_data"] = diff(lm_base, lm_step(data_parallel))
+out["lm_model"] = diff(lm_base, lm_step(model_parallel))
 sharded = step(model_parallel)
 out["model"] = diff(base, sharded)
 out["shards"] = {v.path.split("/", 1)[1]:
@@ -151,6 +170,7 @@ _TF_BODY = """
 mirrored = distribute.strategy("data")
 replicated = step(mirrored)  # the models' own compile defaults
 out["data"] = diff(base, replicated)
+out["lm_data"] = diff(lm_base, lm_step(mirrored))
 # Keras' TensorFlow trainer takes one batch from a fresh iterator before
 # training under a strategy (`_maybe_symbolic_build`): that starts a pass of
 # the dataset's draws, so epoch e trains on the draws of pass e + 1.
@@ -215,6 +235,8 @@ def test_jax_data_and_model_parallel_steps_equal_the_single_device_step(tmp_path
     assert out["mixed"] < 1e-6
     assert out["corpus_data"] < 1e-5  # two epochs of the CLI's dataset
     assert out["corpus_model"] < 1e-5
+    assert out["lm_data"] < 1e-5  # the next-token model (Adam: 1e-6 steps)
+    assert out["lm_model"] < 1e-5
     # Rows split over the 4 devices of the "model" axis; (2, 2) mesh: over 2.
     assert out["shards"] == {
         "target_embedding/embeddings": [[4, 4]] * 4,
@@ -253,6 +275,7 @@ def test_tensorflow_mirrored_step_equals_the_single_device_step(tmp_path):
     assert out["moved"] > 0.01
     assert out["data"] < 1e-6
     assert out["corpus_data"] < 1e-5
+    assert out["lm_data"] < 1e-5  # the next-token model
     assert out["fasttext_data"] < 1e-5  # its ids reach Keras' build as floats
     assert out["jit_compile"] is False  # XLA cannot run under MirroredStrategy
     assert out["reloaded"] == [False, 1]

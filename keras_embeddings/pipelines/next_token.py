@@ -31,7 +31,11 @@ from keras_embeddings.pipelines._mixed_precision import (
     model_dtype,
 )
 from keras_embeddings.pipelines._run_folder import RunFolder, check_out
-from keras_embeddings.pipelines._scale import check_streamable, streamed_corpus
+from keras_embeddings.pipelines._scale import (
+    check_streamable,
+    strategy_of,
+    streamed_corpus,
+)
 
 __all__ = ["train_next_token"]
 
@@ -53,6 +57,7 @@ def train_next_token(
     patience=2,
     validation_split=0.1,
     steps_per_epoch=None,
+    distribute=None,
     prompt="the government",
     mixed_precision=False,
     overwrite=False,
@@ -112,6 +117,12 @@ def train_next_token(
             across epochs. `corpus` must then be a file, folder, glob or
             Wikipedia dump. None: the corpus is read into memory, an epoch
             is one pass.
+        distribute: None (one device), `"data"` or `"model"`: train over
+            all the devices of this process with `distribute.strategy(...)`
+            (data: JAX `DataParallel`, TF `MirroredStrategy`; model: JAX
+            `ModelParallel`, the input table split by rows and the output
+            layer by columns, the LSTM replicated); the device mesh and
+            each weight's layout are printed. Not on PyTorch.
         prompt: str, continued greedily by 12 words after training.
         mixed_precision: bool, build the model with `dtype="mixed_float16"`
             (float16 compute, float32 weights, logits and loss, loss
@@ -165,6 +176,7 @@ def train_next_token(
     if streaming:
         check_streamable(corpus)
     dtype = model_dtype(mixed_precision)
+    chosen = strategy_of(distribute)  # refused before anything is written
     if not isinstance(prompt, str):
         raise InvalidInputError(f"`prompt` must be a str. Received: prompt={prompt!r}")
     overwrite = boolean("overwrite", overwrite)
@@ -231,26 +243,36 @@ def train_next_token(
         make_datasets = functools.partial(
             datasets.next_token_dataset, corpus.sequences, sequence_length, **recipe
         )
-    try:
-        train_ds, val_ds = make_datasets()
-    except InvalidInputError as e:
-        raise InvalidInputError(f"Corpus {corpus.name!r}: {e}") from None
-    model = NextTokenModel(
-        len(vocabulary),
-        embedding_dim=embedding_dim,
-        hidden_dim=hidden_dim,
-        dropout=dropout,
-        sequence_length=sequence_length,
-        vocabulary=vocabulary,
-        oov_token="<unk>",
-        dtype=dtype,
-    )
+
+    def prepared(initial_epoch=0):
+        try:
+            train, validation = make_datasets(initial_epoch=initial_epoch)
+            train = chosen.prepare_dataset(train)
+            if validation is not None:
+                validation = chosen.prepare_dataset(validation)
+        except InvalidInputError as e:
+            raise InvalidInputError(f"Corpus {corpus.name!r}: {e}") from None
+        return train, validation
+
+    train_ds, val_ds = prepared()
+    with chosen:  # a table the devices cannot split is refused here
+        model = NextTokenModel(
+            len(vocabulary),
+            embedding_dim=embedding_dim,
+            hidden_dim=hidden_dim,
+            dropout=dropout,
+            sequence_length=sequence_length,
+            vocabulary=vocabulary,
+            oov_token="<unk>",
+            dtype=dtype,
+        )
+        model.build((None, sequence_length))  # BackupAndRestore needs weights
     model._prompt_ids(prompt)  # a prompt of unknown words fails now, not after
     run_settings = _checks.settings("train_next_token", arguments, corpus)
     with RunFolder(out, run_settings, overwrite, print_fn) as run:
         initial_epoch = callbacks.resume_epoch(run.backup_dir)
         if initial_epoch:  # the data of the epoch the backup resumes at
-            train_ds, val_ds = make_datasets(initial_epoch=initial_epoch)
+            train_ds, val_ds = prepared(initial_epoch)
         print_fn(
             f"Corpus: {corpus.name}: {corpus.documents} documents, {corpus.words} "
             f"words, vocabulary {len(vocabulary)} (ids; 0 = padding, 1 = <unk>)."
@@ -258,8 +280,6 @@ def train_next_token(
         print_fn(describe_precision(model))
         if initial_epoch:
             print_fn(resuming(run, initial_epoch, epochs))
-        model.build((None, sequence_length))  # BackupAndRestore needs weights
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate))
         fit_callbacks = callbacks.training_callbacks(
             log_dir=os.path.join(run.path, "tensorboard"),
             monitor="val_loss" if val_ds is not None else "loss",
@@ -267,7 +287,10 @@ def train_next_token(
             backup_dir=run.backup_dir,
             vocabulary=vocabulary,
         )
-        with interrupt_between_steps() as stop:  # last: after the backup
+        with chosen, interrupt_between_steps() as stop:  # last: after the backup
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+            if distribute is not None:
+                print_fn(chosen.describe(model))
             history = model.fit(
                 train_ds,
                 validation_data=val_ds,
