@@ -6,13 +6,17 @@ corpus), its outputs sent to a temporary `KERAS_EMBEDDINGS_OUT` and its
 working directory a temporary folder that must stay empty.
 """
 
+import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import keras
 import pytest
+
+_HAS_NBCLIENT = importlib.util.find_spec("nbclient") is not None
 
 TUTORIALS_DIR = Path(__file__).resolve().parents[1] / "tutorials"
 TUTORIALS = sorted(TUTORIALS_DIR.glob("*.py"))
@@ -220,6 +224,14 @@ def test_tutorial_runs(path, tmp_path):
     if path.name in NEEDS_CSC321 and not CSC321.is_dir():
         pytest.skip(
             f"{path.name} needs the CSC321 data at {CSC321} (../shared/ is absent)"
+        )
+    backend = keras.backend.backend()
+    notebook = path.parent / "ipynb" / f"{path.stem}.ipynb"
+    if backend != "tensorflow" and notebook.is_file() and _HAS_NBCLIENT:
+        pytest.skip(
+            f"{notebook.name} (the same cells, checked for the same output by "
+            f"tests/test_notebooks.py) runs in this {backend} suite; the .py "
+            "runs in the TensorFlow suite"
         )
     result, out, cwd = _run(path, tmp_path)
     assert result.returncode == 0, (
