@@ -53,6 +53,7 @@ from keras import layers, ops
 
 from keras_embeddings._validation import boolean, positive_int
 from keras_embeddings.errors import InvalidInputError
+from keras_embeddings.models._tables import Uniform, build_embedding
 from keras_embeddings.models.skipgram import SkipGram, _unpack
 from keras_embeddings.text.char_ngrams import _check_range, ngram_ids
 
@@ -214,13 +215,11 @@ class FastText(SkipGram):
         # Word and n-gram rows start uniform in [-1 / dim, 1 / dim], as in
         # fastText and gensim's FastText (word2vec: half that).
         bound = 1.0 / self.embedding_dim
-        self.target_embedding.embeddings_initializer = keras.initializers.RandomUniform(
-            -bound, bound
-        )
+        self.target_embedding.embeddings_initializer = Uniform(-bound, bound)
         self.ngram_embedding = layers.Embedding(
             _padded_rows(len(self.ngram_rows)),
             self.embedding_dim,
-            embeddings_initializer=keras.initializers.RandomUniform(-bound, bound),
+            embeddings_initializer=Uniform(-bound, bound),
             dtype=self.dtype_policy,
             name="ngram_embedding",
         )
@@ -228,7 +227,7 @@ class FastText(SkipGram):
 
     def build(self, input_shape=None):
         super().build(input_shape)
-        self.ngram_embedding.build((None,))
+        build_embedding(self.ngram_embedding)  # large tables: in place
         self.subword_ids.build()
 
     def _rows_sum(self, ids):

@@ -59,6 +59,7 @@ from keras_embeddings.models._contract import (
     check_vocabulary,
 )
 from keras_embeddings.models._mixed_precision import float32_outputs
+from keras_embeddings.models._tables import Uniform, build_embedding
 from keras_embeddings.models.losses import (  # their old import path
     NegativeSamplingLoss as NegativeSamplingLoss,
 )
@@ -125,10 +126,12 @@ class _Word2Vec(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
         self.vocabulary = check_vocabulary(vocabulary, self.vocabulary_size)
         self._check_dtype()
         bound = 0.5 / self.embedding_dim  # word2vec's initialization
+        # `Uniform` (NumPy, block by block) rather than Keras' RandomUniform,
+        # which makes three table-sized copies: see `_tables`.
         self.target_embedding = layers.Embedding(
             self.vocabulary_size,
             self.embedding_dim,
-            embeddings_initializer=keras.initializers.RandomUniform(-bound, bound),
+            embeddings_initializer=Uniform(-bound, bound),
             dtype=self.dtype_policy,
             name="target_embedding",
         )
@@ -272,8 +275,8 @@ class _Word2Vec(EmbeddingModelMixin, CompileDefaultsMixin, keras.Model):
     def build(self, input_shape=None):
         # The tables do not depend on the input shapes.
         self._check_dtype()
-        self.target_embedding.build((None,))
-        self.context_embedding.build((None,))
+        build_embedding(self.target_embedding)  # large tables: in place
+        build_embedding(self.context_embedding)
 
     def get_config(self):
         return {
