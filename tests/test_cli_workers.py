@@ -16,13 +16,12 @@ import subprocess
 import sys
 
 import pytest
-from worker_processes import TIMEOUT, free_port, run_together
+from worker_processes import TIMEOUT, free_port, run_together, worker_env
 
 from keras_embeddings.cli import main
 from keras_embeddings.export import load_word2vec
 from keras_embeddings.pipelines._run_folder import read_manifest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEXT = "the cat sat on the mat and the dog sat on the log\n" * 40
 FAST = [
     "--model", "skipgram", "--epochs", "1", "--embedding-dim", "8",
@@ -89,22 +88,6 @@ def test_workers_apply_to_word2vec_only(corpus, tmp_path):
     assert "--workers applies to --model cbow, skipgram and fasttext only" in stderr
 
 
-def _env(backend):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k != "TF_CONFIG" and not k.startswith("KERAS_DISTRIBUTION_")
-    }
-    env.update(
-        KERAS_BACKEND=backend,
-        TF_CPP_MIN_LOG_LEVEL="3",
-        CUDA_VISIBLE_DEVICES="-1",
-        JAX_PLATFORMS="cpu",
-        PYTHONPATH=os.pathsep.join([ROOT, env.get("PYTHONPATH", "")]),
-    )
-    return env
-
-
 def _run_workers(argvs, envs, cwd):
     """Start the workers together; `(exit codes, logs)`, every one killed
     if any is still running after `TIMEOUT`."""
@@ -129,7 +112,7 @@ def _two_workers_train(tmp_path, backend, from_env=False):
     ]  # fmt: skip
     temp = tmp_path / "tmp"  # the workers' TMPDIR
     temp.mkdir()
-    envs = [{**_env(backend), "TMPDIR": str(temp)} for _ in range(2)]
+    envs = [{**worker_env(backend), "TMPDIR": str(temp)} for _ in range(2)]
     if from_env:
         for index, env in enumerate(envs):
             task = {"type": "worker", "index": index}
@@ -171,7 +154,7 @@ def test_pytorch_is_refused_naming_the_backend(corpus, tmp_path):
             "--steps-per-epoch", "3", "--workers", "127.0.0.1:1,127.0.0.1:2",
             "--worker-index", "0"]  # fmt: skip
     result = subprocess.run(
-        argv, env=_env("torch"), cwd=tmp_path, capture_output=True, text=True,
+        argv, env=worker_env("torch"), cwd=tmp_path, capture_output=True, text=True,
         timeout=TIMEOUT,
     )  # fmt: skip
     assert result.returncode == 2, result.stderr[-3000:]

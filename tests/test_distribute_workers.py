@@ -17,13 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from worker_processes import TIMEOUT, free_port, run_together
+from worker_processes import TIMEOUT, free_port, run_together, worker_env
 
 from keras_embeddings.distribute import workers
 from keras_embeddings.distribute.workers import WorkerInfo
 from keras_embeddings.errors import InvalidInputError
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # One script, two roles: `worker` (joins the cluster from its environment),
 # `oracle` (one process, both shards' batches concatenated). Batches are
@@ -115,23 +113,6 @@ else:
 """
 
 
-def _env(backend, **extra):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k != "TF_CONFIG" and not k.startswith("KERAS_DISTRIBUTION_")
-    }
-    env.update(
-        KERAS_BACKEND=backend,
-        TF_CPP_MIN_LOG_LEVEL="3",
-        CUDA_VISIBLE_DEVICES="-1",
-        JAX_PLATFORMS="cpu",
-        PYTHONPATH=os.pathsep.join([ROOT, env.get("PYTHONPATH", "")]),
-    )
-    env.update(extra)
-    return env
-
-
 def _corpus(path):
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(12)]
@@ -159,9 +140,9 @@ def _train_two_workers(tmp_path, backend):
                 "cluster": {"worker": cluster},
                 "task": {"type": "worker", "index": index},
             }
-            env = _env(backend, TF_CONFIG=json.dumps(config))
+            env = worker_env(backend, TF_CONFIG=json.dumps(config))
         else:
-            env = _env(
+            env = worker_env(
                 backend,
                 KERAS_DISTRIBUTION_JOB_ADDRESSES=f"127.0.0.1:{ports[0]}",
                 KERAS_DISTRIBUTION_NUM_PROCESSES="2",
@@ -171,7 +152,7 @@ def _train_two_workers(tmp_path, backend):
         commands.append((argv, env))
     _run(commands, tmp_path, "worker")
     argv = [sys.executable, str(script), "oracle", str(corpus), str(tmp_path)]
-    _run([(argv, _env(backend))], tmp_path, "oracle")
+    _run([(argv, worker_env(backend))], tmp_path, "oracle")
 
     chief, other = (
         json.loads((tmp_path / f"folder-{i}.json").read_text()) for i in range(2)
@@ -303,7 +284,7 @@ def test_pytorch_is_refused_naming_the_backend(tmp_path):
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env=_env("torch"),
+        env=worker_env("torch"),
         cwd=tmp_path,
         capture_output=True,
         text=True,

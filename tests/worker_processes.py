@@ -1,10 +1,32 @@
 """Start several worker processes on 127.0.0.1 for the multi-worker tests
 (`test_distribute_workers.py`, `test_cli_workers.py`)."""
 
+import os
 import socket
 import subprocess
 
 TIMEOUT = 300  # seconds a worker may take before the test kills them all
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def worker_env(backend, **extra):
+    """The environment of a worker process: this one's, without any cluster
+    configuration (`TF_CONFIG`, `KERAS_DISTRIBUTION_*`), on `backend`'s CPU,
+    importing this checkout; then `extra`."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "TF_CONFIG" and not k.startswith("KERAS_DISTRIBUTION_")
+    }
+    env.update(
+        KERAS_BACKEND=backend,
+        TF_CPP_MIN_LOG_LEVEL="3",
+        CUDA_VISIBLE_DEVICES="-1",
+        JAX_PLATFORMS="cpu",
+        PYTHONPATH=os.pathsep.join([ROOT, env.get("PYTHONPATH", "")]),
+    )
+    env.update(extra)
+    return env
 
 
 def free_port():
