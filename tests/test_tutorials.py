@@ -230,8 +230,8 @@ def test_tutorial_runs(path, tmp_path):
     if backend != "tensorflow" and notebook.is_file() and _HAS_NBCLIENT:
         pytest.skip(
             f"{notebook.name} (the same cells, checked for the same output by "
-            f"tests/test_notebooks.py) runs in this {backend} suite; the .py "
-            "runs in the TensorFlow suite"
+            f"tests/test_notebooks.py) runs in a Jupyter kernel in this {backend} "
+            "suite; the .py runs in the TensorFlow suite"
         )
     result, out, cwd = _run(path, tmp_path)
     assert result.returncode == 0, (
